@@ -1,0 +1,12 @@
+DROP TABLE idempotency_keys;
+DROP TABLE audit_log;
+DROP TABLE assisted_sessions;
+DROP TABLE role_grants;
+DROP TABLE memberships;
+DROP TABLE households;
+DROP TABLE grids;
+DROP TABLE communities;
+DROP TABLE regions;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE users;

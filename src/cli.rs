@@ -1,0 +1,141 @@
+//! The `wushe` command line: serve, migrate, seed-demo, create-admin, openapi.
+
+use crate::config::{Config, LogFormat, Sources};
+use crate::state::AppState;
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "wushe",
+    version,
+    about = "Backend for community co-governance (五社联动 / 共同缔造)",
+    long_about = "Backend for community co-governance (五社联动 / 共同缔造).\n\n\
+        Configuration comes from environment variables (DATABASE_URL, WUSHE_BIND, WUSHE_DATA_DIR, \
+        WUSHE_JWT_SECRET, REDIS_URL, WUSHE_ENV, ...) over an optional TOML file. With no \
+        configuration at all, wushe keeps a SQLite database in ./data and listens on 127.0.0.1:8080."
+)]
+struct Cli {
+    /// TOML configuration file; environment variables override its values.
+    #[arg(long, env = "WUSHE_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default). Pending migrations are applied first; the server
+    /// stops gracefully on SIGTERM or Ctrl-C. API docs are served at /docs.
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080 (overrides WUSHE_BIND).
+        #[arg(long)]
+        bind: Option<SocketAddr>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load a demo street (three communities, one rural, a user in every role) so you can log
+    /// in and look around. Safe to run twice. The demo logins are listed in the README.
+    SeedDemo,
+    /// Create a platform administrator, or promote an existing account to one.
+    CreateAdmin {
+        /// Mobile number or email address to log in with.
+        #[arg(long)]
+        login: String,
+        /// The password; prompted for when omitted and a terminal is attached.
+        #[arg(long)]
+        password: Option<String>,
+        /// Name shown in the apps.
+        #[arg(long, default_value = "平台管理员")]
+        name: String,
+    },
+    /// Print the OpenAPI 3.1 document as JSON (the committed api-docs/openapi.json).
+    Openapi,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve { bind: None });
+    if let Command::Openapi = command {
+        print!("{}", crate::openapi::document_json());
+        return ExitCode::SUCCESS;
+    }
+    let config = match load_config(cli.config.as_deref(), &command) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("wushe: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(config.log_format);
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+    }
+    let result = actix_web::rt::System::new().block_on(run(command, config));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("wushe: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(file: Option<&std::path::Path>, command: &Command) -> Result<Config, String> {
+    let mut sources = Sources::from_env_and_file(file)?;
+    if let Command::Serve { bind: Some(bind) } = command {
+        sources.set("WUSHE_BIND", bind.to_string());
+    }
+    Config::load(&sources)
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    // Ignore "already set": tests and embedders may have installed their own subscriber.
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+async fn run(command: Command, config: Config) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let bind = config.bind;
+    let state = AppState::build(config).await?;
+    match command {
+        Command::Serve { .. } => {
+            let listener = std::net::TcpListener::bind(bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+            let server = crate::http::server(state.clone(), listener, None).map_err(|e| e.to_string())?;
+            tracing::info!(
+                %bind,
+                database = state.db.target().backend_name(),
+                shared_state = state.kv.backend_name(),
+                ready_ms = started.elapsed().as_millis() as u64,
+                "wushe is ready; API docs at http://{bind}/docs"
+            );
+            server.await.map_err(|e| e.to_string())
+        }
+        Command::Migrate => {
+            tracing::info!("database is up to date");
+            Ok(())
+        }
+        Command::SeedDemo => crate::seed::run(&state).await,
+        Command::CreateAdmin { login, password, name } => {
+            let password = match password {
+                Some(p) => p,
+                None if std::io::stdin().is_terminal() => {
+                    rpassword::prompt_password("Password for the new admin: ").map_err(|e| e.to_string())?
+                }
+                None => return Err("--password is required when no terminal is attached".into()),
+            };
+            crate::seed::create_admin(&state, &login, &password, &name).await
+        }
+        Command::Openapi => Ok(()),
+    }
+}

@@ -1,0 +1,120 @@
+//! Database access: one pool over SQLite or PostgreSQL, blocking work moved off the async
+//! workers, and write transactions that queue instead of failing on SQLite.
+
+mod connection;
+mod migrate;
+
+pub use connection::{DatabaseTarget, DbConnection};
+pub use migrate::run_migrations;
+
+use crate::error::ApiError;
+use connection::{DbManager, POOL_CHECKOUT_TIMEOUT};
+use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
+use diesel::r2d2::{Pool, PooledConnection};
+
+pub type DbPool = Pool<DbManager>;
+/// The backend type generated for [`DbConnection`], for boxed queries.
+pub type DbBackend = <DbConnection as Connection>::Backend;
+pub type PooledDb = PooledConnection<DbManager>;
+
+#[derive(Clone)]
+pub struct Db {
+    pool: DbPool,
+    target: DatabaseTarget,
+}
+
+impl Db {
+    /// Opens the pool. For SQLite the file and its directory are created if missing.
+    pub fn connect(target: &DatabaseTarget, max_size: u32) -> Result<Self, String> {
+        if let DatabaseTarget::Sqlite(path) = target {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+        }
+        let pool = Pool::builder()
+            .max_size(max_size)
+            .min_idle(Some(1))
+            .connection_timeout(POOL_CHECKOUT_TIMEOUT)
+            .test_on_check_out(false)
+            .build_unchecked(DbManager::new(target.clone()));
+        Ok(Self { pool, target: target.clone() })
+    }
+
+    pub fn target(&self) -> &DatabaseTarget {
+        &self.target
+    }
+
+    pub fn pool_state(&self) -> diesel::r2d2::State {
+        self.pool.state()
+    }
+
+    pub fn max_size(&self) -> u32 {
+        self.pool.max_size()
+    }
+
+    /// Checks out a connection on the current thread; for CLI commands and blocking code.
+    pub fn get(&self) -> Result<PooledDb, ApiError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs blocking database work on the blocking thread pool.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(ApiError::unavailable)?
+    }
+
+    /// Like [`Db::run`], inside a write transaction.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        self.run(move |conn| write_tx(conn, work)).await
+    }
+}
+
+/// Runs `work` in a transaction that takes the write lock up front on SQLite
+/// (`BEGIN IMMEDIATE`), so concurrent writers wait on the busy timeout instead of failing
+/// with "database is locked" when a read lock cannot be upgraded. Any error rolls back.
+pub fn write_tx<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
+        }
+        DbConnection::Postgres(_) => {
+            <DbConnection as Connection>::TransactionManager::begin_transaction(conn)?
+        }
+    }
+    match work(conn) {
+        Ok(value) => {
+            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(err) => {
+            // The work's error is what the caller needs; a failed rollback only adds noise.
+            let _ = <DbConnection as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(err)
+        }
+    }
+}
+
+/// The current time as stored: UTC without zone, millisecond precision on both backends.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{DurationRound, TimeDelta};
+    let now = chrono::Utc::now().naive_utc();
+    now.duration_trunc(TimeDelta::milliseconds(1)).unwrap_or(now)
+}

@@ -1,0 +1,108 @@
+//! Field-level validation errors: which field, a stable code, and a message per language.
+
+use super::Lang;
+use serde::Serialize;
+use std::borrow::Cow;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Dotted path of the field in the request, e.g. `household.room`.
+    pub field: String,
+    pub code: Cow<'static, str>,
+    /// Bounds or other facts that make the message precise (`min`, `max`).
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LocalizedFieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: impl Into<Cow<'static, str>>) -> Self {
+        Self { field: field.into(), code: code.into(), min: None, max: None }
+    }
+
+    pub fn with_bounds(mut self, min: Option<i64>, max: Option<i64>) -> Self {
+        self.min = min;
+        self.max = max;
+        self
+    }
+
+    pub fn localized(&self, lang: Lang) -> LocalizedFieldError {
+        LocalizedFieldError {
+            field: self.field.clone(),
+            code: self.code.to_string(),
+            message: self.message(lang),
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        let bounds = match (self.min, self.max) {
+            (Some(min), Some(max)) => format!(" ({min}–{max})"),
+            (Some(min), None) => format!(" (≥ {min})"),
+            (None, Some(max)) => format!(" (≤ {max})"),
+            (None, None) => String::new(),
+        };
+        let (zh, en) = match self.code.as_ref() {
+            "required" => ("必填", "is required"),
+            "length" => ("长度不符合要求", "has the wrong length"),
+            "range" => ("数值超出范围", "is out of range"),
+            "email" => ("邮箱格式不正确", "is not a valid email address"),
+            "invalid_phone" => ("手机号格式不正确", "is not a valid mainland China mobile number"),
+            "invalid_login" => ("请填写手机号或邮箱", "must be a mobile number or an email address"),
+            "too_weak" => (
+                "密码强度不足：至少 8 位，并避免常见密码、连续或重复字符",
+                "is too weak: use 8 or more characters and avoid common words, sequences and repeats",
+            ),
+            "invalid_id_number" => ("身份证号码不正确", "is not a valid resident ID number"),
+            "invalid_type" => ("类型不正确", "has the wrong type"),
+            "unknown_field" => ("不允许的字段", "is not an accepted field"),
+            "invalid_value" => ("取值不正确", "has an invalid value"),
+            "invalid_cursor" => ("分页游标无效", "is not a valid cursor"),
+            "blank" => ("不能为空", "must not be blank"),
+            "control_characters" => ("不能包含控制字符", "must not contain control characters"),
+            "not_found" => ("引用的记录不存在", "refers to a record that does not exist"),
+            "same_as_current" => ("新密码不能与当前密码相同", "must differ from the current password"),
+            _ => ("取值不正确", "is invalid"),
+        };
+        match lang {
+            Lang::Zh => format!("{}：{zh}{bounds}", self.field),
+            Lang::En => format!("{} {en}{bounds}", self.field),
+        }
+    }
+}
+
+/// Flattens validator's nested errors into dotted field paths.
+pub fn from_validation(errors: &validator::ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    collect(errors, "", &mut out);
+    out
+}
+
+fn collect(errors: &validator::ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    use validator::ValidationErrorsKind as Kind;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        match kind {
+            Kind::Field(list) => {
+                for e in list {
+                    let bound = |name: &str| e.params.get(name).and_then(|v| v.as_i64());
+                    out.push(
+                        FieldError::new(path.clone(), e.code.clone())
+                            .with_bounds(bound("min"), bound("max")),
+                    );
+                }
+            }
+            Kind::Struct(inner) => collect(inner, &path, out),
+            Kind::List(items) => {
+                for (index, inner) in items {
+                    collect(inner, &format!("{path}[{index}]"), out);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! HTTP plumbing: the app with its middleware, extractors, and the server.
+
+mod docs;
+pub mod json;
+pub mod metrics;
+mod ops;
+pub mod pagination;
+pub mod problem;
+pub mod text;
+
+pub use json::{BodyLimit, Json};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+use std::net::TcpListener;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every `/api/v1` route, one line per feature module.
+pub fn api_routes(cfg: &mut ServiceConfig) {
+    crate::auth::routes::routes(cfg);
+    crate::accounts::routes::routes(cfg);
+    crate::regions::routes::routes(cfg);
+    crate::communities::routes::routes(cfg);
+    crate::communities::grids::routes(cfg);
+    crate::communities::households::routes(cfg);
+    crate::memberships::routes::routes(cfg);
+    crate::roles::routes::routes(cfg);
+    crate::assisted::routes::routes(cfg);
+    crate::audit::routes::routes(cfg);
+}
+
+/// The documented routes: the API and the health probes. Also used to build the OpenAPI file.
+pub fn documented_routes<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix_web::UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.service(utoipa_actix_web::scope("/api/v1").configure(api_routes)).configure(ops::documented)
+}
+
+/// The served OpenAPI document, rendered once at start-up.
+pub struct OpenApiJson(pub String);
+
+pub fn build_app(
+    state: web::Data<AppState>,
+    openapi: web::Data<OpenApiJson>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let limit = state.config.body_limit;
+    let cors = cors(&state.config.cors_origins);
+    let metrics = web::Data::new(state.metrics.clone());
+    let app = App::new()
+        .app_data(state)
+        .app_data(openapi)
+        .app_data(metrics)
+        .app_data(web::Data::new(BodyLimit(limit)))
+        .app_data(web::PayloadConfig::new(limit))
+        .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::not_found().into()))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            tracing::debug!(%err, "bad query string");
+            ApiError::invalid_field("query", "invalid_value").into()
+        }));
+    let (app, _) = documented_routes(app.into_utoipa_app()).split_for_parts();
+    app.configure(ops::undocumented)
+        .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::not_found()) }))
+        .wrap(from_fn(problem::problem_responses))
+        .wrap(Compress::default())
+        .wrap(from_fn(metrics::record_metrics))
+        .wrap(TracingLogger::default())
+        .wrap(cors)
+}
+
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers(["authorization", "content-type", "accept-language", "idempotency-key"])
+        .expose_headers(["x-request-id", "retry-after"])
+        .max_age(3600)
+}
+
+/// Starts serving on `listener`; the server stops gracefully on SIGTERM or Ctrl-C.
+pub fn server(state: AppState, listener: TcpListener, workers: Option<usize>) -> std::io::Result<Server> {
+    let state = web::Data::new(state);
+    let openapi = web::Data::new(OpenApiJson(crate::openapi::document_json()));
+    let mut server = HttpServer::new(move || build_app(state.clone(), openapi.clone()))
+        .listen(listener)?
+        .shutdown_timeout(30);
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

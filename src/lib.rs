@@ -1,0 +1,25 @@
+//! wushe: a backend for community co-governance (五社联动 / 共同缔造).
+//!
+//! Plumbing (`config`, `db`, `error`, `http`, `auth`, `kv`) sits beside one module per domain
+//! feature; each feature module holds its routes, its store and its types.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod accounts;
+pub mod assisted;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod communities;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod kv;
+pub mod memberships;
+pub mod openapi;
+pub mod regions;
+pub mod roles;
+pub mod schema;
+pub mod seed;
+pub mod state;

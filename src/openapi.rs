@@ -1,0 +1,57 @@
+//! The OpenAPI 3.1 document, collected from the route annotations themselves, so a route
+//! cannot be served without being documented. `api-docs/openapi.json` is this, committed.
+
+use crate::http::documented_routes;
+use actix_web::App;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "wushe API",
+        description = "Community co-governance (五社联动 / 共同缔造): residents, volunteers, committees and the indicators built from their work.\n\nErrors are `application/problem+json` with a stable `code`; messages follow `Accept-Language` (zh-CN by default, or en). Lists are paginated with `cursor` and `limit`.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(crate::error::Problem)),
+    tags(
+        (name = "auth", description = "Registration, login, token refresh and logout"),
+        (name = "accounts", description = "The caller's own account"),
+        (name = "regions", description = "Province → city → district → street"),
+        (name = "communities", description = "Communities, grids and households"),
+        (name = "memberships", description = "Residency applications and verification"),
+        (name = "roles", description = "Appointing admins, staff, grid workers, social workers and volunteers"),
+        (name = "assisted", description = "Accounts and sessions for residents helped in person"),
+        (name = "audit", description = "Who changed what, when"),
+        (name = "operations", description = "Health and readiness"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    let app = App::new().into_utoipa_app().openapi(ApiDoc::openapi());
+    let (_, mut doc) = documented_routes(app).split_for_parts();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    doc
+}
+
+/// The document as committed: pretty JSON with a trailing newline.
+pub fn document_json() -> String {
+    let mut json = document().to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}

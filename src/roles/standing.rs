@@ -1,0 +1,120 @@
+//! A caller's standing in a community or region: the roles that apply there.
+//!
+//! Callers with no standing at all get 404 for the community's records, exactly as if they
+//! did not exist; callers with standing but not the right role get 403.
+
+use super::permission::{Permission, granters_of};
+use super::Role;
+use crate::db::DbConnection;
+use crate::error::ApiError;
+use crate::schema::{communities, memberships, regions, role_grants, users};
+use diesel::prelude::*;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone)]
+pub struct Standing {
+    pub roles: BTreeSet<Role>,
+    /// Whether the thing itself is public (a region), so that lacking a role is 403, not 404.
+    pub publicly_visible: bool,
+}
+
+impl Standing {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.roles.contains(r))
+    }
+
+    pub fn require(&self, permission: Permission) -> Result<(), ApiError> {
+        self.require_any(permission.allowed_roles())
+    }
+
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if self.roles.is_empty() && !self.publicly_visible {
+            Err(ApiError::not_found())
+        } else if self.has_any(roles) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
+    pub fn require_can_grant(&self, role: Role) -> Result<(), ApiError> {
+        self.require_any(granters_of(role))
+    }
+}
+
+/// The ids of a region and its ancestors, from its materialised path `/1/5/23/`.
+pub fn path_ids(path: &str) -> Vec<i64> {
+    path.split('/').filter_map(|p| p.parse().ok()).collect()
+}
+
+fn is_platform_admin(conn: &mut DbConnection, user_id: i64) -> Result<bool, ApiError> {
+    Ok(users::table
+        .find(user_id)
+        .select(users::is_platform_admin)
+        .first::<bool>(conn)
+        .optional()?
+        .unwrap_or(false))
+}
+
+fn region_admin_over(conn: &mut DbConnection, user_id: i64, region_path: &str) -> Result<bool, ApiError> {
+    let held: i64 = role_grants::table
+        .filter(role_grants::user_id.eq(user_id))
+        .filter(role_grants::role.eq(Role::RegionAdmin.as_str()))
+        .filter(role_grants::revoked_at.is_null())
+        .filter(role_grants::region_id.eq_any(path_ids(region_path)))
+        .count()
+        .get_result(conn)?;
+    Ok(held > 0)
+}
+
+/// The caller's roles in `community_id`; 404 if the community does not exist.
+pub fn in_community(conn: &mut DbConnection, user_id: i64, community_id: i64) -> Result<Standing, ApiError> {
+    let region_path: String = communities::table
+        .inner_join(regions::table)
+        .filter(communities::id.eq(community_id))
+        .select(regions::path)
+        .first(conn)?;
+    let mut roles = BTreeSet::new();
+    if is_platform_admin(conn, user_id)? {
+        roles.insert(Role::PlatformAdmin);
+    }
+    if region_admin_over(conn, user_id, &region_path)? {
+        roles.insert(Role::RegionAdmin);
+    }
+    let granted: Vec<String> = role_grants::table
+        .filter(role_grants::user_id.eq(user_id))
+        .filter(role_grants::community_id.eq(community_id))
+        .filter(role_grants::revoked_at.is_null())
+        .select(role_grants::role)
+        .load(conn)?;
+    roles.extend(granted.iter().filter_map(|r| Role::parse(r)));
+    let membership: Option<String> = memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::community_id.eq(community_id))
+        .select(memberships::status)
+        .first(conn)
+        .optional()?;
+    match membership.as_deref() {
+        Some("verified") => roles.insert(Role::Resident),
+        Some("pending") => roles.insert(Role::Member),
+        _ => false,
+    };
+    Ok(Standing { roles, publicly_visible: false })
+}
+
+/// The caller's administrative roles over `region_id`; 404 if the region does not exist.
+pub fn in_region(conn: &mut DbConnection, user_id: i64, region_id: i64) -> Result<Standing, ApiError> {
+    let path: String = regions::table.find(region_id).select(regions::path).first(conn)?;
+    let mut roles = BTreeSet::new();
+    if is_platform_admin(conn, user_id)? {
+        roles.insert(Role::PlatformAdmin);
+    }
+    if region_admin_over(conn, user_id, &path)? {
+        roles.insert(Role::RegionAdmin);
+    }
+    Ok(Standing { roles, publicly_visible: true })
+}

@@ -1,0 +1,189 @@
+//! Table definitions shared by both backends. Written by hand (not `diesel print-schema`)
+//! because the SQLite and PostgreSQL migrations must agree on one set of Rust types:
+//! SQLite's `INTEGER PRIMARY KEY` is declared `BigInt` here, matching PostgreSQL's `BIGINT`.
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        display_name -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        password_hash -> Nullable<Text>,
+        status -> Text,
+        is_platform_admin -> Bool,
+        assisted -> Bool,
+        id_number_hash -> Nullable<Text>,
+        id_number_last4 -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        session_id -> Text,
+        token_hash -> Text,
+        issued_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    regions (id) {
+        id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        level -> Text,
+        name -> Text,
+        code -> Nullable<Text>,
+        path -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    communities (id) {
+        id -> BigInt,
+        region_id -> BigInt,
+        name -> Text,
+        code -> Nullable<Text>,
+        kind -> Text,
+        address -> Nullable<Text>,
+        households_count -> Integer,
+        residents_count -> Integer,
+        service_facility_area_m2 -> Integer,
+        activity_room_area_m2 -> Integer,
+        full_time_staff_count -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    grids (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    households (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        grid_id -> Nullable<BigInt>,
+        building -> Text,
+        unit -> Text,
+        room -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        community_id -> BigInt,
+        household_id -> Nullable<BigInt>,
+        address -> Text,
+        status -> Text,
+        applied_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    role_grants (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        community_id -> Nullable<BigInt>,
+        region_id -> Nullable<BigInt>,
+        granted_by -> Nullable<BigInt>,
+        granted_at -> Timestamp,
+        revoked_by -> Nullable<BigInt>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    assisted_sessions (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        staff_user_id -> BigInt,
+        resident_user_id -> BigInt,
+        reason -> Text,
+        started_at -> Timestamp,
+        expires_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        region_id -> Nullable<BigInt>,
+        actor_user_id -> Nullable<BigInt>,
+        on_behalf_of_user_id -> Nullable<BigInt>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Text,
+        before_data -> Nullable<Text>,
+        after_data -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idempotency_key) {
+        user_id -> BigInt,
+        idempotency_key -> Text,
+        request_fingerprint -> Text,
+        response_status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(communities -> regions (region_id));
+diesel::joinable!(grids -> communities (community_id));
+diesel::joinable!(households -> communities (community_id));
+diesel::joinable!(memberships -> communities (community_id));
+diesel::joinable!(memberships -> households (household_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    refresh_tokens,
+    regions,
+    communities,
+    grids,
+    households,
+    memberships,
+    role_grants,
+    assisted_sessions,
+    audit_log,
+    idempotency_keys,
+);
