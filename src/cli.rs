@@ -96,7 +96,9 @@ fn load_config(file: Option<&std::path::Path>, command: &Command) -> Result<Conf
 fn init_tracing(format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     // Ignore "already set": tests and embedders may have installed their own subscriber.
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
@@ -110,8 +112,10 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
     let state = AppState::build(config).await?;
     match command {
         Command::Serve { .. } => {
-            let listener = std::net::TcpListener::bind(bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
-            let server = crate::http::server(state.clone(), listener, None).map_err(|e| e.to_string())?;
+            let listener = std::net::TcpListener::bind(bind)
+                .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+            let server =
+                crate::http::server(state.clone(), listener, None).map_err(|e| e.to_string())?;
             tracing::info!(
                 %bind,
                 database = state.db.target().backend_name(),
@@ -126,11 +130,16 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             Ok(())
         }
         Command::SeedDemo => crate::seed::run(&state).await,
-        Command::CreateAdmin { login, password, name } => {
+        Command::CreateAdmin {
+            login,
+            password,
+            name,
+        } => {
             let password = match password {
                 Some(p) => p,
                 None if std::io::stdin().is_terminal() => {
-                    rpassword::prompt_password("Password for the new admin: ").map_err(|e| e.to_string())?
+                    rpassword::prompt_password("Password for the new admin: ")
+                        .map_err(|e| e.to_string())?
                 }
                 None => return Err("--password is required when no terminal is attached".into()),
             };

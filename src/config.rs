@@ -27,23 +27,91 @@ impl Setting {
 
 /// The settings table; the README's configuration table is written from it.
 pub const SETTINGS: &[Setting] = &[
-    Setting { env: "WUSHE_ENV", default: "development", help: "`development` or `production`; production refuses weak or missing secrets" },
-    Setting { env: "WUSHE_BIND", default: "127.0.0.1:8080", help: "Address and port the HTTP server listens on" },
-    Setting { env: "WUSHE_DATA_DIR", default: "./data", help: "Directory for the SQLite database and development secrets" },
-    Setting { env: "DATABASE_URL", default: "sqlite://<data dir>/wushe.db", help: "`sqlite://PATH` or `postgres://USER@HOST/DB`" },
-    Setting { env: "WUSHE_DB_POOL_SIZE", default: "10", help: "Maximum database connections per node" },
-    Setting { env: "WUSHE_JWT_SECRET", default: "generated in development", help: "HMAC key for access tokens, at least 32 bytes" },
-    Setting { env: "WUSHE_ID_HASH_KEY", default: "generated in development", help: "Key for hashing resident ID numbers, at least 32 bytes" },
-    Setting { env: "REDIS_URL", default: "unset (in-process)", help: "Redis for rate limits and token revocation shared by several nodes" },
-    Setting { env: "WUSHE_REDIS_PREFIX", default: "wushe:", help: "Prefix of every Redis key" },
-    Setting { env: "WUSHE_SMTP_URL", default: "unset", help: "`smtp://`, `smtps://` or `file://DIR` for outgoing mail" },
-    Setting { env: "WUSHE_BODY_LIMIT", default: "1048576", help: "Largest accepted request body in bytes" },
-    Setting { env: "WUSHE_CORS_ORIGINS", default: "unset (no cross-origin access)", help: "Comma-separated origins allowed to call the API from a browser" },
-    Setting { env: "WUSHE_ACCESS_TOKEN_TTL", default: "900", help: "Access token lifetime in seconds" },
-    Setting { env: "WUSHE_REFRESH_TOKEN_TTL", default: "2592000", help: "Session (refresh token) lifetime in seconds" },
-    Setting { env: "WUSHE_ASSISTED_SESSION_TTL", default: "1800", help: "Lifetime of a staff member's assisted session for a resident, in seconds" },
-    Setting { env: "WUSHE_TRUST_PROXY", default: "false", help: "Take the client address from X-Forwarded-For (only behind your own proxy)" },
-    Setting { env: "WUSHE_LOG_FORMAT", default: "text", help: "`text` or `json` logs (level from RUST_LOG)" },
+    Setting {
+        env: "WUSHE_ENV",
+        default: "development",
+        help: "`development` or `production`; production refuses weak or missing secrets",
+    },
+    Setting {
+        env: "WUSHE_BIND",
+        default: "127.0.0.1:8080",
+        help: "Address and port the HTTP server listens on",
+    },
+    Setting {
+        env: "WUSHE_DATA_DIR",
+        default: "./data",
+        help: "Directory for the SQLite database and development secrets",
+    },
+    Setting {
+        env: "DATABASE_URL",
+        default: "sqlite://<data dir>/wushe.db",
+        help: "`sqlite://PATH` or `postgres://USER@HOST/DB`",
+    },
+    Setting {
+        env: "WUSHE_DB_POOL_SIZE",
+        default: "10",
+        help: "Maximum database connections per node",
+    },
+    Setting {
+        env: "WUSHE_JWT_SECRET",
+        default: "generated in development",
+        help: "HMAC key for access tokens, at least 32 bytes",
+    },
+    Setting {
+        env: "WUSHE_ID_HASH_KEY",
+        default: "generated in development",
+        help: "Key for hashing resident ID numbers, at least 32 bytes",
+    },
+    Setting {
+        env: "REDIS_URL",
+        default: "unset (in-process)",
+        help: "Redis for rate limits and token revocation shared by several nodes",
+    },
+    Setting {
+        env: "WUSHE_REDIS_PREFIX",
+        default: "wushe:",
+        help: "Prefix of every Redis key",
+    },
+    Setting {
+        env: "WUSHE_SMTP_URL",
+        default: "unset",
+        help: "`smtp://`, `smtps://` or `file://DIR` for outgoing mail",
+    },
+    Setting {
+        env: "WUSHE_BODY_LIMIT",
+        default: "1048576",
+        help: "Largest accepted request body in bytes",
+    },
+    Setting {
+        env: "WUSHE_CORS_ORIGINS",
+        default: "unset (no cross-origin access)",
+        help: "Comma-separated origins allowed to call the API from a browser",
+    },
+    Setting {
+        env: "WUSHE_ACCESS_TOKEN_TTL",
+        default: "900",
+        help: "Access token lifetime in seconds",
+    },
+    Setting {
+        env: "WUSHE_REFRESH_TOKEN_TTL",
+        default: "2592000",
+        help: "Session (refresh token) lifetime in seconds",
+    },
+    Setting {
+        env: "WUSHE_ASSISTED_SESSION_TTL",
+        default: "1800",
+        help: "Lifetime of a staff member's assisted session for a resident, in seconds",
+    },
+    Setting {
+        env: "WUSHE_TRUST_PROXY",
+        default: "false",
+        help: "Take the client address from X-Forwarded-For (only behind your own proxy)",
+    },
+    Setting {
+        env: "WUSHE_LOG_FORMAT",
+        default: "text",
+        help: "`text` or `json` logs (level from RUST_LOG)",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +164,12 @@ pub struct LoginLimits {
 
 impl Default for LoginLimits {
     fn default() -> Self {
-        Self { per_account: 5, per_ip: 30, registrations_per_ip: 20, window: Duration::from_secs(15 * 60) }
+        Self {
+            per_account: 5,
+            per_ip: 30,
+            registrations_per_ip: 20,
+            window: Duration::from_secs(15 * 60),
+        }
     }
 }
 
@@ -135,8 +208,15 @@ impl Sources {
         Ok(sources)
     }
 
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
-        Self { values: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        Self {
+            values: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
     }
 
     /// Overrides one setting, as a command-line flag does.
@@ -156,7 +236,11 @@ impl Sources {
                 toml::Value::String(s) => s,
                 toml::Value::Array(items) => items
                     .iter()
-                    .map(|i| i.as_str().map(str::to_owned).unwrap_or_else(|| i.to_string()))
+                    .map(|i| {
+                        i.as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| i.to_string())
+                    })
                     .collect::<Vec<_>>()
                     .join(","),
                 other => other.to_string(),
@@ -167,7 +251,10 @@ impl Sources {
     }
 
     fn get(&self, env: &str) -> Option<&str> {
-        self.values.get(env).map(String::as_str).filter(|v| !v.trim().is_empty())
+        self.values
+            .get(env)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
     }
 }
 
@@ -183,17 +270,25 @@ impl Config {
             }
             value
         };
-        let number = |v: &str| v.parse::<u64>().map(|_| ()).map_err(|_| "not a whole number".into());
+        let number = |v: &str| {
+            v.parse::<u64>()
+                .map(|_| ())
+                .map_err(|_| "not a whole number".into())
+        };
         let mode = parse("WUSHE_ENV", "development", &|v| match v {
             "development" | "production" => Ok(()),
             _ => Err("expected development or production".into()),
         });
         let bind = parse("WUSHE_BIND", "127.0.0.1:8080", &|v| {
-            v.parse::<SocketAddr>().map(|_| ()).map_err(|e| e.to_string())
+            v.parse::<SocketAddr>()
+                .map(|_| ())
+                .map_err(|e| e.to_string())
         });
         let data_dir = PathBuf::from(parse("WUSHE_DATA_DIR", "./data", &|_| Ok(())));
         let default_db = format!("sqlite://{}/wushe.db", data_dir.display());
-        let database = parse("DATABASE_URL", &default_db, &|v| DatabaseTarget::parse(v).map(|_| ()));
+        let database = parse("DATABASE_URL", &default_db, &|v| {
+            DatabaseTarget::parse(v).map(|_| ())
+        });
         let pool = parse("WUSHE_DB_POOL_SIZE", "10", &|v| match v.parse::<u32>() {
             Ok(1..=500) => Ok(()),
             _ => Err("expected 1 to 500".into()),
@@ -214,29 +309,40 @@ impl Config {
             _ => Err("expected redis:// or rediss://".into()),
         });
         let redis_prefix = parse("WUSHE_REDIS_PREFIX", "wushe:", &|_| Ok(()));
-        let body_limit = parse("WUSHE_BODY_LIMIT", "1048576", &|v| match v.parse::<usize>() {
-            Ok(1024..) => Ok(()),
-            _ => Err("expected a number of bytes, at least 1024".into()),
-        });
+        let body_limit = parse(
+            "WUSHE_BODY_LIMIT",
+            "1048576",
+            &|v| match v.parse::<usize>() {
+                Ok(1024..) => Ok(()),
+                _ => Err("expected a number of bytes, at least 1024".into()),
+            },
+        );
         let cors = parse("WUSHE_CORS_ORIGINS", "", &|v| {
-            v.split(',').map(str::trim).filter(|o| !o.is_empty()).try_for_each(|origin| {
-                match url::Url::parse(origin) {
+            v.split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .try_for_each(|origin| match url::Url::parse(origin) {
                     Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(()),
                     _ => Err(format!("{origin} is not an http(s) origin")),
-                }
-            })
+                })
         });
         let access_ttl = parse("WUSHE_ACCESS_TOKEN_TTL", "900", &number);
         let refresh_ttl = parse("WUSHE_REFRESH_TOKEN_TTL", "2592000", &number);
         let assisted_ttl = parse("WUSHE_ASSISTED_SESSION_TTL", "1800", &number);
         let trust_proxy = parse("WUSHE_TRUST_PROXY", "false", &|v| {
-            v.parse::<bool>().map(|_| ()).map_err(|_| "expected true or false".into())
+            v.parse::<bool>()
+                .map(|_| ())
+                .map_err(|_| "expected true or false".into())
         });
         let log_format = parse("WUSHE_LOG_FORMAT", "text", &|v| match v {
             "text" | "json" => Ok(()),
             _ => Err("expected text or json".into()),
         });
-        let mode = if mode == "production" { Mode::Production } else { Mode::Development };
+        let mode = if mode == "production" {
+            Mode::Production
+        } else {
+            Mode::Development
+        };
         let jwt_secret = secrets::resolve(
             "WUSHE_JWT_SECRET",
             sources.get("WUSHE_JWT_SECRET"),
@@ -254,7 +360,10 @@ impl Config {
             &mut warnings,
         );
         if !problems.is_empty() {
-            return Err(format!("invalid configuration:\n  - {}", problems.join("\n  - ")));
+            return Err(format!(
+                "invalid configuration:\n  - {}",
+                problems.join("\n  - ")
+            ));
         }
         let seconds = |v: &str| Duration::from_secs(v.parse().unwrap_or_default());
         Ok(Self {
@@ -269,12 +378,21 @@ impl Config {
             redis_prefix,
             smtp_url: url::Url::parse(&smtp).ok(),
             body_limit: body_limit.parse().unwrap_or(1 << 20),
-            cors_origins: cors.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect(),
+            cors_origins: cors
+                .split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(str::to_owned)
+                .collect(),
             access_token_ttl: seconds(&access_ttl),
             refresh_token_ttl: seconds(&refresh_ttl),
             assisted_session_ttl: seconds(&assisted_ttl),
             trust_proxy: trust_proxy == "true",
-            log_format: if log_format == "json" { LogFormat::Json } else { LogFormat::Text },
+            log_format: if log_format == "json" {
+                LogFormat::Json
+            } else {
+                LogFormat::Text
+            },
             login_limits: LoginLimits::default(),
             warnings,
         })

@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 #[derive(Clone)]
 pub enum Kv {
     Memory(Arc<Mutex<MemoryStore>>),
-    Redis { conn: ConnectionManager, prefix: String },
+    Redis {
+        conn: ConnectionManager,
+        prefix: String,
+    },
 }
 
 #[derive(Default)]
@@ -47,7 +50,10 @@ impl Kv {
         let conn = ConnectionManager::new_with_config(client, config)
             .await
             .map_err(|e| format!("cannot reach Redis at REDIS_URL: {e}"))?;
-        Ok(Self::Redis { conn, prefix: prefix.to_owned() })
+        Ok(Self::Redis {
+            conn,
+            prefix: prefix.to_owned(),
+        })
     }
 
     pub fn backend_name(&self) -> &'static str {
@@ -60,7 +66,10 @@ impl Kv {
     /// Adds one to `key`, starting a window of `window` on the first hit.
     pub async fn increment(&self, key: &str, window: Duration) -> Result<Counter, ApiError> {
         match self {
-            Self::Memory(store) => Ok(store.lock().map_err(ApiError::internal)?.increment(key, window)),
+            Self::Memory(store) => Ok(store
+                .lock()
+                .map_err(ApiError::internal)?
+                .increment(key, window)),
             Self::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
                 let (count, ttl_ms): (u64, i64) = redis::Script::new(INCREMENT_SCRIPT)
@@ -69,7 +78,10 @@ impl Kv {
                     .invoke_async(&mut conn)
                     .await
                     .map_err(ApiError::unavailable)?;
-                Ok(Counter { count, resets_in: Duration::from_millis(ttl_ms.max(0) as u64) })
+                Ok(Counter {
+                    count,
+                    resets_in: Duration::from_millis(ttl_ms.max(0) as u64),
+                })
             }
         }
     }
@@ -124,7 +136,11 @@ impl Kv {
     pub async fn delete(&self, key: &str) -> Result<(), ApiError> {
         match self {
             Self::Memory(store) => {
-                store.lock().map_err(ApiError::internal)?.entries.remove(key);
+                store
+                    .lock()
+                    .map_err(ApiError::internal)?
+                    .entries
+                    .remove(key);
                 Ok(())
             }
             Self::Redis { conn, prefix } => {
@@ -144,7 +160,11 @@ impl Kv {
             Self::Memory(_) => Ok(()),
             Self::Redis { conn, .. } => {
                 let mut conn = conn.clone();
-                redis::cmd("PING").query_async::<String>(&mut conn).await.map(|_| ()).map_err(ApiError::unavailable)
+                redis::cmd("PING")
+                    .query_async::<String>(&mut conn)
+                    .await
+                    .map(|_| ())
+                    .map_err(ApiError::unavailable)
             }
         }
     }
@@ -152,7 +172,10 @@ impl Kv {
 
 impl MemoryStore {
     fn live(&self, key: &str, now: Instant) -> Option<(u64, Instant)> {
-        self.entries.get(key).copied().filter(|(_, expires)| *expires > now)
+        self.entries
+            .get(key)
+            .copied()
+            .filter(|(_, expires)| *expires > now)
     }
 
     fn increment(&mut self, key: &str, window: Duration) -> Counter {
@@ -162,14 +185,23 @@ impl MemoryStore {
             None => (1, now + window),
         };
         self.set_until(key, count, expires);
-        Counter { count, resets_in: expires - now }
+        Counter {
+            count,
+            resets_in: expires - now,
+        }
     }
 
     fn get(&self, key: &str) -> Counter {
         let now = Instant::now();
         match self.live(key, now) {
-            Some((count, expires)) => Counter { count, resets_in: expires - now },
-            None => Counter { count: 0, resets_in: Duration::ZERO },
+            Some((count, expires)) => Counter {
+                count,
+                resets_in: expires - now,
+            },
+            None => Counter {
+                count: 0,
+                resets_in: Duration::ZERO,
+            },
         }
     }
 

@@ -23,13 +23,19 @@ impl AppState {
         let db = Db::connect(&config.database, config.db_pool_size)?;
         let migrate_db = db.clone();
         let applied = actix_web::web::block(move || {
-            let mut conn = migrate_db.get().map_err(|e| format!("cannot open the database: {e:?}"))?;
+            let mut conn = migrate_db
+                .get()
+                .map_err(|e| format!("cannot open the database: {e:?}"))?;
             run_migrations(&mut conn)
         })
         .await
         .map_err(|e| e.to_string())??;
         if applied > 0 {
-            tracing::info!(applied, backend = db.target().backend_name(), "applied migrations");
+            tracing::info!(
+                applied,
+                backend = db.target().backend_name(),
+                "applied migrations"
+            );
         }
         let kv = match &config.redis_url {
             Some(url) => Kv::redis(url, &config.redis_prefix).await?,

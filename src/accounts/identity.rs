@@ -16,7 +16,13 @@ impl Phone {
         let digits = digits
             .strip_prefix("+86")
             .or_else(|| digits.strip_prefix("0086"))
-            .or_else(|| if digits.len() == 13 { digits.strip_prefix("86") } else { None })
+            .or_else(|| {
+                if digits.len() == 13 {
+                    digits.strip_prefix("86")
+                } else {
+                    None
+                }
+            })
             .unwrap_or(&digits);
         let bytes = digits.as_bytes();
         let valid = bytes.len() == 11
@@ -43,7 +49,11 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Option<Self> {
         let email = raw.trim().to_lowercase();
-        (email.len() <= 254 && email.validate_email()).then_some(Self(email))
+        // Public addresses only: the domain must have a dot (no `user@localhost`).
+        let public_domain = email
+            .rsplit_once('@')
+            .is_some_and(|(_, domain)| domain.contains('.'));
+        (email.len() <= 254 && public_domain && email.validate_email()).then_some(Self(email))
     }
 
     pub fn as_str(&self) -> &str {
@@ -98,14 +108,19 @@ impl IdNumber {
         if chrono::Datelike::year(&birth) < 1900 || birth > chrono::Utc::now().date_naive() {
             return None;
         }
-        let sum: u32 = bytes[..17].iter().zip(CHECK_WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+        let sum: u32 = bytes[..17]
+            .iter()
+            .zip(CHECK_WEIGHTS)
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum();
         (CHECK_CHARS[(sum % 11) as usize] == bytes[17]).then_some(Self(id))
     }
 
     pub fn keyed_hash(&self, key: &[u8]) -> String {
         // HMAC accepts keys of any length, so this cannot fail.
         #[allow(clippy::expect_used)]
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
         mac.update(self.0.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
@@ -127,10 +142,22 @@ mod tests {
 
     #[test]
     fn phones_are_normalised_or_refused() {
-        for ok in ["13800138000", "+86 138-0013-8000", "8613800138000", "0086 13800138000"] {
+        for ok in [
+            "13800138000",
+            "+86 138-0013-8000",
+            "8613800138000",
+            "0086 13800138000",
+        ] {
             assert_eq!(Phone::parse(ok).unwrap().as_str(), "13800138000", "{ok}");
         }
-        for bad in ["12800138000", "1380013800", "138001380001", "abc", "", "+1 13800138000"] {
+        for bad in [
+            "12800138000",
+            "1380013800",
+            "138001380001",
+            "abc",
+            "",
+            "+1 13800138000",
+        ] {
             assert!(Phone::parse(bad).is_none(), "{bad}");
         }
         assert_eq!(Phone::parse("13800138000").unwrap().masked(), "138****8000");
@@ -138,7 +165,9 @@ mod tests {
 
     #[test]
     fn logins_are_phone_or_email() {
-        assert!(matches!(Login::parse("Li.Hua@Example.COM"), Ok(Login::Email(e)) if e.as_str() == "li.hua@example.com"));
+        assert!(
+            matches!(Login::parse("Li.Hua@Example.COM"), Ok(Login::Email(e)) if e.as_str() == "li.hua@example.com")
+        );
         assert!(matches!(Login::parse("13912345678"), Ok(Login::Phone(_))));
         assert!(Login::parse("not-a-login").is_err());
         assert!(Login::parse("a@").is_err());
@@ -149,12 +178,20 @@ mod tests {
         // Published specimen number with a valid check digit.
         assert!(IdNumber::parse("11010519491231002X").is_some());
         assert!(IdNumber::parse("11010519491231002x").is_some());
-        assert!(IdNumber::parse("110105194912310021").is_none(), "wrong check digit");
+        assert!(
+            IdNumber::parse("110105194912310021").is_none(),
+            "wrong check digit"
+        );
         assert!(IdNumber::parse("110105194913310025").is_none(), "month 13");
         assert!(IdNumber::parse("11010519491231002").is_none(), "too short");
         let id = IdNumber::parse("11010519491231002X").unwrap();
         assert_eq!(id.last4(), "002X");
-        assert_eq!(id.keyed_hash(b"k1"), IdNumber::parse("11010519491231002x").unwrap().keyed_hash(b"k1"));
+        assert_eq!(
+            id.keyed_hash(b"k1"),
+            IdNumber::parse("11010519491231002x")
+                .unwrap()
+                .keyed_hash(b"k1")
+        );
         assert_ne!(id.keyed_hash(b"k1"), id.keyed_hash(b"k2"));
         assert!(!format!("{id:?}").contains("110105"));
     }

@@ -69,7 +69,10 @@ pub fn insert(conn: &mut DbConnection, new: NewUser<'_>) -> Result<UserRow, ApiE
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<UserRow, ApiError> {
-    Ok(users::table.find(id).select(UserRow::as_select()).first(conn)?)
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)?)
 }
 
 pub fn find_by_login(conn: &mut DbConnection, login: &Login) -> Result<Option<UserRow>, ApiError> {
@@ -90,6 +93,9 @@ pub fn set_password_hash(conn: &mut DbConnection, id: i64, hash: &str) -> Result
 
 /// Does an account with this keyed ID-number hash exist already?
 pub fn id_number_taken(conn: &mut DbConnection, hash: &str) -> Result<bool, ApiError> {
-    let count: i64 = users::table.filter(users::id_number_hash.eq(hash)).count().get_result(conn)?;
+    let count: i64 = users::table
+        .filter(users::id_number_hash.eq(hash))
+        .count()
+        .get_result(conn)?;
     Ok(count > 0)
 }

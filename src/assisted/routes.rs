@@ -21,13 +21,18 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(create_resident).service(start_session).service(end_session);
+    cfg.service(create_resident)
+        .service(start_session)
+        .service(end_session);
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAssistedResident {
-    #[validate(length(min = 1, max = 64), custom(function = "crate::http::text::single_line"))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::http::text::single_line")
+    )]
     pub display_name: String,
     /// The resident's household in this community; the membership is verified at once,
     /// since the staff member is vouching in person.
@@ -48,7 +53,10 @@ pub struct SessionRequest {
     #[validate(range(min = 1))]
     pub resident_user_id: i64,
     /// Why the staff member is acting for the resident (kept in the audit log).
-    #[validate(length(min = 2, max = 200), custom(function = "crate::http::text::multi_line"))]
+    #[validate(
+        length(min = 2, max = 200),
+        custom(function = "crate::http::text::multi_line")
+    )]
     pub reason: String,
 }
 
@@ -70,36 +78,67 @@ fn token_session_id(id: i64) -> String {
     security(("bearer" = [])), responses((status = 201, body = AssistedResident), (status = 403, body = crate::error::Problem),
     (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[post("/communities/{id}/assisted-residents")]
-async fn create_resident(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>, body: Json<NewAssistedResident>) -> ApiResult<HttpResponse> {
+async fn create_resident(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<NewAssistedResident>,
+) -> ApiResult<HttpResponse> {
     caller.require_in_person()?;
     let community_id = id.into_inner();
     let body = body.into_inner();
     let id_number = match body.id_number.as_deref() {
-        Some(raw) => Some(IdNumber::parse(raw).ok_or_else(|| ApiError::invalid_field("id_number", "invalid_id_number"))?),
+        Some(raw) => Some(
+            IdNumber::parse(raw)
+                .ok_or_else(|| ApiError::invalid_field("id_number", "invalid_id_number"))?,
+        ),
         None => None,
     };
     let key = state.config.id_hash_key.clone();
     let created = state
         .db
         .write(move |conn| {
-            standing::in_community(conn, caller.user_id, community_id)?.require(Permission::AssistResidents)?;
-            let household = households::in_community(conn, community_id, body.household_id, "household_id")?;
-            let user = users::insert(conn, NewUser {
-                display_name: body.display_name.trim(),
-                login: None,
-                password_hash: None,
-                is_platform_admin: false,
-                assisted: true,
-                id_number: None,
-                created_by: Some(caller.actor_id()),
-            })?;
+            standing::in_community(conn, caller.user_id, community_id)?
+                .require(Permission::AssistResidents)?;
+            let household =
+                households::in_community(conn, community_id, body.household_id, "household_id")?;
+            let user = users::insert(
+                conn,
+                NewUser {
+                    display_name: body.display_name.trim(),
+                    login: None,
+                    password_hash: None,
+                    is_platform_admin: false,
+                    assisted: true,
+                    id_number: None,
+                    created_by: Some(caller.actor_id()),
+                },
+            )?;
             if let Some(id_number) = id_number {
                 record_id_number(conn, user.id, &id_number, &key)?;
             }
-            let membership_id = memberships::apply(conn, community_id, user.id, Some(household.id), &households::address(&household))?;
-            memberships::decide(conn, membership_id, Status::Verified, caller.actor_id(), None, None)?;
-            let created = AssistedResident { user: UserView::from(&users::get(conn, user.id)?), membership: memberships::get(conn, community_id, membership_id)? };
-            let change = Change::in_community(community_id, "account.assisted_created", "user", user.id).after(&created.membership);
+            let membership_id = memberships::apply(
+                conn,
+                community_id,
+                user.id,
+                Some(household.id),
+                &households::address(&household),
+            )?;
+            memberships::decide(
+                conn,
+                membership_id,
+                Status::Verified,
+                caller.actor_id(),
+                None,
+                None,
+            )?;
+            let created = AssistedResident {
+                user: UserView::from(&users::get(conn, user.id)?),
+                membership: memberships::get(conn, community_id, membership_id)?,
+            };
+            let change =
+                Change::in_community(community_id, "account.assisted_created", "user", user.id)
+                    .after(&created.membership);
             audit::record(conn, &(&caller).into(), change)?;
             Ok(created)
         })
@@ -113,7 +152,12 @@ async fn create_resident(state: web::Data<AppState>, caller: Caller, id: web::Pa
     security(("bearer" = [])), responses((status = 201, body = AssistedSession), (status = 403, body = crate::error::Problem),
     (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[post("/communities/{id}/assisted-sessions")]
-async fn start_session(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>, body: Json<SessionRequest>) -> ApiResult<HttpResponse> {
+async fn start_session(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<SessionRequest>,
+) -> ApiResult<HttpResponse> {
     caller.require_in_person()?;
     let community_id = id.into_inner();
     let body = body.into_inner();
@@ -123,8 +167,11 @@ async fn start_session(state: web::Data<AppState>, caller: Caller, id: web::Path
     let session_id = state
         .db
         .write(move |conn| {
-            standing::in_community(conn, caller.user_id, community_id)?.require(Permission::AssistResidents)?;
-            if !standing::in_community(conn, body.resident_user_id, community_id)?.has(Role::Resident) {
+            standing::in_community(conn, caller.user_id, community_id)?
+                .require(Permission::AssistResidents)?;
+            if !standing::in_community(conn, body.resident_user_id, community_id)?
+                .has(Role::Resident)
+            {
                 return Err(ApiError::invalid_field("resident_user_id", "not_found"));
             }
             let started = now();
@@ -135,25 +182,45 @@ async fn start_session(state: web::Data<AppState>, caller: Caller, id: web::Path
                     assisted_sessions::resident_user_id.eq(body.resident_user_id),
                     assisted_sessions::reason.eq(body.reason.trim()),
                     assisted_sessions::started_at.eq(started),
-                    assisted_sessions::expires_at.eq(started + chrono::TimeDelta::from_std(ttl).unwrap_or_default()),
+                    assisted_sessions::expires_at
+                        .eq(started + chrono::TimeDelta::from_std(ttl).unwrap_or_default()),
                 ))
                 .returning(assisted_sessions::id)
                 .get_result(conn)?;
-            let change = Change::in_community(community_id, "assisted_session.started", "user", body.resident_user_id)
-                .after(&serde_json::json!({ "session_id": id, "reason": body.reason.trim() }));
+            let change = Change::in_community(
+                community_id,
+                "assisted_session.started",
+                "user",
+                body.resident_user_id,
+            )
+            .after(&serde_json::json!({ "session_id": id, "reason": body.reason.trim() }));
             audit::record(conn, &(&caller).into(), change)?;
             Ok(id)
         })
         .await?;
-    let access_token = state.tokens.issue(resident_user_id, &token_session_id(session_id), Some(staff_id), ttl)?;
-    Ok(HttpResponse::Created().json(AssistedSession { session_id, resident_user_id, access_token, expires_in: ttl.as_secs() }))
+    let access_token = state.tokens.issue(
+        resident_user_id,
+        &token_session_id(session_id),
+        Some(staff_id),
+        ttl,
+    )?;
+    Ok(HttpResponse::Created().json(AssistedSession {
+        session_id,
+        resident_user_id,
+        access_token,
+        expires_in: ttl.as_secs(),
+    }))
 }
 
 /// End an assisted session early; its token stops working at once.
 #[utoipa::path(tag = "assisted", params(("id" = i64, Path, description = "Community id"), ("session_id" = i64, Path, description = "Assisted session id")),
     security(("bearer" = [])), responses((status = 204), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 #[delete("/communities/{id}/assisted-sessions/{session_id}")]
-async fn end_session(state: web::Data<AppState>, caller: Caller, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+async fn end_session(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+) -> ApiResult<HttpResponse> {
     let (community_id, session_id) = path.into_inner();
     state
         .db
@@ -165,13 +232,19 @@ async fn end_session(state: web::Data<AppState>, caller: Caller, path: web::Path
                 .filter(assisted_sessions::staff_user_id.eq(staff_id))
                 .select(assisted_sessions::resident_user_id)
                 .first(conn)?;
-            let ended = diesel::update(assisted_sessions::table.find(session_id).filter(assisted_sessions::ended_at.is_null()))
-                .set(assisted_sessions::ended_at.eq(now()))
-                .execute(conn)?;
+            let ended = diesel::update(
+                assisted_sessions::table
+                    .find(session_id)
+                    .filter(assisted_sessions::ended_at.is_null()),
+            )
+            .set(assisted_sessions::ended_at.eq(now()))
+            .execute(conn)?;
             if ended == 0 {
                 return Err(ApiError::new(Code::InvalidState));
             }
-            let change = Change::in_community(community_id, "assisted_session.ended", "user", resident).after(&serde_json::json!({ "session_id": session_id }));
+            let change =
+                Change::in_community(community_id, "assisted_session.ended", "user", resident)
+                    .after(&serde_json::json!({ "session_id": session_id }));
             audit::record(conn, &(&caller).into(), change)
         })
         .await?;

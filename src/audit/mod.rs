@@ -23,7 +23,11 @@ pub struct Actor {
 
 impl From<&Caller> for Actor {
     fn from(caller: &Caller) -> Self {
-        Self { user_id: Some(caller.actor_id()), on_behalf_of: caller.on_behalf_of(), request_id: caller.request_id.clone() }
+        Self {
+            user_id: Some(caller.actor_id()),
+            on_behalf_of: caller.on_behalf_of(),
+            request_id: caller.request_id.clone(),
+        }
     }
 }
 
@@ -58,13 +62,29 @@ impl Change {
     }
 
     /// A change to a record of a community.
-    pub fn in_community(community_id: i64, action: &'static str, target_type: &'static str, target_id: impl ToString) -> Self {
-        Self { community_id: Some(community_id), ..Self::new(action, target_type, target_id) }
+    pub fn in_community(
+        community_id: i64,
+        action: &'static str,
+        target_type: &'static str,
+        target_id: impl ToString,
+    ) -> Self {
+        Self {
+            community_id: Some(community_id),
+            ..Self::new(action, target_type, target_id)
+        }
     }
 
     /// A change to a region or a record of it.
-    pub fn in_region(region_id: i64, action: &'static str, target_type: &'static str, target_id: impl ToString) -> Self {
-        Self { region_id: Some(region_id), ..Self::new(action, target_type, target_id) }
+    pub fn in_region(
+        region_id: i64,
+        action: &'static str,
+        target_type: &'static str,
+        target_id: impl ToString,
+    ) -> Self {
+        Self {
+            region_id: Some(region_id),
+            ..Self::new(action, target_type, target_id)
+        }
     }
 
     pub fn grant(scope: Scope, action: &'static str, grant_id: i64) -> Self {

@@ -41,7 +41,18 @@ pub struct AuditEntryView {
     pub created_at: DateTime<Utc>,
 }
 
-type Row = (i64, Option<i64>, Option<i64>, String, String, String, Option<String>, Option<String>, Option<String>, chrono::NaiveDateTime);
+type Row = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    chrono::NaiveDateTime,
+);
 
 fn parse_json(text: Option<String>) -> Option<serde_json::Value> {
     text.and_then(|t| serde_json::from_str(&t).ok())
@@ -65,7 +76,8 @@ async fn community_audit_log(
     let entries = state
         .db
         .run(move |conn| {
-            standing::in_community(conn, caller.user_id, community_id)?.require(Permission::ViewAuditLog)?;
+            standing::in_community(conn, caller.user_id, community_id)?
+                .require(Permission::ViewAuditLog)?;
             let mut query = audit_log::table
                 .filter(audit_log::community_id.eq(community_id))
                 .filter(audit_log::id.lt(page.before_id))
@@ -94,18 +106,31 @@ async fn community_audit_log(
                 .load(conn)?;
             let views = rows
                 .into_iter()
-                .map(|(id, actor, behalf, action, target_type, target_id, before, after, request_id, at)| AuditEntryView {
-                    id,
-                    actor_user_id: actor,
-                    on_behalf_of_user_id: behalf,
-                    action,
-                    target_type,
-                    target_id,
-                    before: parse_json(before),
-                    after: parse_json(after),
-                    request_id,
-                    created_at: at.and_utc(),
-                })
+                .map(
+                    |(
+                        id,
+                        actor,
+                        behalf,
+                        action,
+                        target_type,
+                        target_id,
+                        before,
+                        after,
+                        request_id,
+                        at,
+                    )| AuditEntryView {
+                        id,
+                        actor_user_id: actor,
+                        on_behalf_of_user_id: behalf,
+                        action,
+                        target_type,
+                        target_id,
+                        before: parse_json(before),
+                        after: parse_json(after),
+                        request_id,
+                        created_at: at.and_utc(),
+                    },
+                )
                 .collect();
             Ok::<_, ApiError>(Paged::from_rows(views, page, |e| e.id))
         })

@@ -66,7 +66,12 @@ impl FromRequest for Caller {
             if state.kv.has_flag(&revoked_session_key(&claims.sid)).await? {
                 return Err(invalid());
             }
-            Ok(Caller { user_id, session_id: claims.sid, acting_staff, request_id })
+            Ok(Caller {
+                user_id,
+                session_id: claims.sid,
+                acting_staff,
+                request_id,
+            })
         })
     }
 }
@@ -74,7 +79,10 @@ impl FromRequest for Caller {
 fn bearer_token(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
 }
 
 /// A caller who may be anonymous: public pages show more to people who are logged in.
@@ -89,7 +97,11 @@ impl FromRequest for MaybeCaller {
         let caller = Caller::from_request(req, payload);
         Box::pin(async move {
             // A token that is present but bad is an error, not anonymity.
-            if has_token { Ok(Self(Some(caller.await?))) } else { Ok(Self(None)) }
+            if has_token {
+                Ok(Self(Some(caller.await?)))
+            } else {
+                Ok(Self(None))
+            }
         })
     }
 }

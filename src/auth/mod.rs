@@ -28,7 +28,12 @@ pub struct TokenPair {
 }
 
 impl TokenPair {
-    pub fn new(state: &AppState, user_id: i64, session_id: &str, refresh_token: String) -> Result<Self, ApiError> {
+    pub fn new(
+        state: &AppState,
+        user_id: i64,
+        session_id: &str,
+        refresh_token: String,
+    ) -> Result<Self, ApiError> {
         let ttl = state.config.access_token_ttl;
         Ok(Self {
             access_token: state.tokens.issue(user_id, session_id, None, ttl)?,
@@ -42,7 +47,11 @@ impl TokenPair {
 /// Makes the access tokens of these sessions invalid on every node straight away, for as long
 /// as any of them could still be unexpired.
 pub async fn revoke_sessions_now(state: &AppState, session_ids: &[String]) -> Result<(), ApiError> {
-    let ttl = state.config.access_token_ttl.max(state.config.assisted_session_ttl) + std::time::Duration::from_secs(60);
+    let ttl = state
+        .config
+        .access_token_ttl
+        .max(state.config.assisted_session_ttl)
+        + std::time::Duration::from_secs(60);
     for id in session_ids {
         state.kv.set_flag(&revoked_session_key(id), ttl).await?;
     }

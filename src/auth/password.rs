@@ -4,7 +4,9 @@
 //! behind a semaphore: a burst of logins cannot exhaust memory or starve other requests.
 
 use crate::error::{ApiError, FieldError};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -33,14 +35,19 @@ impl Passwords {
             .hash_password(decoy.as_str().as_bytes(), &decoy)
             .map_err(|e| format!("argon2 self-test failed: {e}"))?
             .to_string();
-        Ok(Self { permits: Arc::new(Semaphore::new(concurrent_hashes.max(1))), decoy_hash: Arc::new(decoy_hash) })
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(concurrent_hashes.max(1))),
+            decoy_hash: Arc::new(decoy_hash),
+        })
     }
 
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
         let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
         actix_web::web::block(move || {
             let salt = SaltString::generate(&mut OsRng);
-            argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+            argon2()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
         })
         .await
         .map_err(ApiError::unavailable)?
@@ -53,7 +60,11 @@ impl Passwords {
         let has_account = stored.is_some();
         let stored = stored.unwrap_or_else(|| self.decoy_hash.as_ref().clone());
         let matches = actix_web::web::block(move || {
-            PasswordHash::new(&stored).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+            PasswordHash::new(&stored).is_ok_and(|parsed| {
+                argon2()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
         })
         .await
         .map_err(ApiError::unavailable)?;
@@ -66,7 +77,8 @@ impl Passwords {
 pub fn check_strength(field: &str, password: &str, personal: &[&str]) -> Result<(), FieldError> {
     let length = password.chars().count();
     if !(MIN_LENGTH..=MAX_LENGTH).contains(&length) {
-        return Err(FieldError::new(field, "length").with_bounds(Some(MIN_LENGTH as i64), Some(MAX_LENGTH as i64)));
+        return Err(FieldError::new(field, "length")
+            .with_bounds(Some(MIN_LENGTH as i64), Some(MAX_LENGTH as i64)));
     }
     let entropy = zxcvbn::zxcvbn(password, personal);
     if entropy.score() < zxcvbn::Score::Two {
@@ -81,7 +93,14 @@ mod tests {
 
     #[test]
     fn weak_passwords_are_refused() {
-        for weak in ["12345678", "password", "aaaaaaaaaa", "qwertyuiop", "abcdefgh1", "short"] {
+        for weak in [
+            "12345678",
+            "password",
+            "aaaaaaaaaa",
+            "qwertyuiop",
+            "abcdefgh1",
+            "short",
+        ] {
             assert!(check_strength("password", weak, &[]).is_err(), "{weak}");
         }
         assert!(check_strength("password", "zhangwei1990", &["zhangwei"]).is_err());
@@ -94,8 +113,23 @@ mod tests {
         let passwords = Passwords::new(2).unwrap();
         let hash = passwords.hash("Qiu-shui 7 tian!".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(passwords.verify(Some(hash.clone()), "Qiu-shui 7 tian!".into()).await.unwrap());
-        assert!(!passwords.verify(Some(hash), "qiu-shui 7 tian!".into()).await.unwrap());
-        assert!(!passwords.verify(None, "anything at all".into()).await.unwrap());
+        assert!(
+            passwords
+                .verify(Some(hash.clone()), "Qiu-shui 7 tian!".into())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !passwords
+                .verify(Some(hash), "qiu-shui 7 tian!".into())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !passwords
+                .verify(None, "anything at all".into())
+                .await
+                .unwrap()
+        );
     }
 }

@@ -23,7 +23,11 @@ pub struct ClientInfo {
 }
 
 pub enum Rotation {
-    Rotated { user_id: i64, session_id: String, refresh_token: String },
+    Rotated {
+        user_id: i64,
+        session_id: String,
+        refresh_token: String,
+    },
     /// The token had been spent before: the session is now revoked.
     Reused { session_id: String },
 }
@@ -66,7 +70,11 @@ pub fn create(
     Ok((session_id, refresh_token))
 }
 
-fn issue_refresh_token(conn: &mut DbConnection, session_id: &str, now: NaiveDateTime) -> Result<String, ApiError> {
+fn issue_refresh_token(
+    conn: &mut DbConnection,
+    session_id: &str,
+    now: NaiveDateTime,
+) -> Result<String, ApiError> {
     let token = random_token(32);
     diesel::insert_into(refresh_tokens::table)
         .values((
@@ -82,22 +90,30 @@ fn issue_refresh_token(conn: &mut DbConnection, session_id: &str, now: NaiveDate
 pub fn rotate(conn: &mut DbConnection, presented: &str) -> Result<Rotation, ApiError> {
     let invalid = || ApiError::new(Code::RefreshTokenInvalid);
     let now = now();
-    let found: Option<(i64, Option<NaiveDateTime>, String, i64, NaiveDateTime, Option<NaiveDateTime>, String)> =
-        refresh_tokens::table
-            .inner_join(sessions::table.inner_join(users::table))
-            .filter(refresh_tokens::token_hash.eq(hash_token(presented)))
-            .select((
-                refresh_tokens::id,
-                refresh_tokens::used_at,
-                sessions::id,
-                sessions::user_id,
-                sessions::expires_at,
-                sessions::revoked_at,
-                users::status,
-            ))
-            .first(conn)
-            .optional()?;
-    let (token_id, used_at, session_id, user_id, expires_at, revoked_at, status) = found.ok_or_else(invalid)?;
+    let found: Option<(
+        i64,
+        Option<NaiveDateTime>,
+        String,
+        i64,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+        String,
+    )> = refresh_tokens::table
+        .inner_join(sessions::table.inner_join(users::table))
+        .filter(refresh_tokens::token_hash.eq(hash_token(presented)))
+        .select((
+            refresh_tokens::id,
+            refresh_tokens::used_at,
+            sessions::id,
+            sessions::user_id,
+            sessions::expires_at,
+            sessions::revoked_at,
+            users::status,
+        ))
+        .first(conn)
+        .optional()?;
+    let (token_id, used_at, session_id, user_id, expires_at, revoked_at, status) =
+        found.ok_or_else(invalid)?;
     if revoked_at.is_some() || expires_at <= now {
         return Err(invalid());
     }
@@ -106,35 +122,60 @@ pub fn rotate(conn: &mut DbConnection, presented: &str) -> Result<Rotation, ApiE
     }
     // Spend the token only if nobody else has: two refreshes racing with one token is reuse.
     let spent = used_at.is_none()
-        && diesel::update(refresh_tokens::table.find(token_id).filter(refresh_tokens::used_at.is_null()))
-            .set(refresh_tokens::used_at.eq(now))
-            .execute(conn)?
+        && diesel::update(
+            refresh_tokens::table
+                .find(token_id)
+                .filter(refresh_tokens::used_at.is_null()),
+        )
+        .set(refresh_tokens::used_at.eq(now))
+        .execute(conn)?
             == 1;
     if !spent {
         revoke(conn, &session_id, "refresh_token_reused")?;
         return Ok(Rotation::Reused { session_id });
     }
-    diesel::update(sessions::table.find(&session_id)).set(sessions::last_used_at.eq(now)).execute(conn)?;
+    diesel::update(sessions::table.find(&session_id))
+        .set(sessions::last_used_at.eq(now))
+        .execute(conn)?;
     let refresh_token = issue_refresh_token(conn, &session_id, now)?;
-    Ok(Rotation::Rotated { user_id, session_id, refresh_token })
+    Ok(Rotation::Rotated {
+        user_id,
+        session_id,
+        refresh_token,
+    })
 }
 
 pub fn revoke(conn: &mut DbConnection, session_id: &str, reason: &str) -> Result<(), ApiError> {
-    diesel::update(sessions::table.find(session_id).filter(sessions::revoked_at.is_null()))
-        .set((sessions::revoked_at.eq(now()), sessions::revoked_reason.eq(reason)))
-        .execute(conn)?;
+    diesel::update(
+        sessions::table
+            .find(session_id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(now()),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 
 /// Revokes every live session of a user except `keep`; returns the ids revoked.
-pub fn revoke_all(conn: &mut DbConnection, user_id: i64, keep: Option<&str>, reason: &str) -> Result<Vec<String>, ApiError> {
+pub fn revoke_all(
+    conn: &mut DbConnection,
+    user_id: i64,
+    keep: Option<&str>,
+    reason: &str,
+) -> Result<Vec<String>, ApiError> {
     let live: Vec<String> = sessions::table
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now()))
         .select(sessions::id)
         .load(conn)?;
-    let revoked: Vec<String> = live.into_iter().filter(|id| Some(id.as_str()) != keep).collect();
+    let revoked: Vec<String> = live
+        .into_iter()
+        .filter(|id| Some(id.as_str()) != keep)
+        .collect();
     for id in &revoked {
         revoke(conn, id, reason)?;
     }

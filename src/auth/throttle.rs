@@ -21,7 +21,10 @@ impl Throttle<'_> {
 
     /// Refuses the attempt while either counter is at its limit.
     pub async fn check_login(&self, login: &str, ip: &str) -> Result<(), ApiError> {
-        for (key, limit) in [(Self::account_key(login), self.limits.per_account), (Self::ip_key(ip), self.limits.per_ip)] {
+        for (key, limit) in [
+            (Self::account_key(login), self.limits.per_account),
+            (Self::ip_key(ip), self.limits.per_ip),
+        ] {
             let counter = self.kv.get(&key).await?;
             if counter.count >= limit {
                 return Err(ApiError::rate_limited(counter.resets_in.as_secs() + 1));
@@ -31,8 +34,12 @@ impl Throttle<'_> {
     }
 
     pub async fn record_failure(&self, login: &str, ip: &str) -> Result<(), ApiError> {
-        self.kv.increment(&Self::account_key(login), self.limits.window).await?;
-        self.kv.increment(&Self::ip_key(ip), self.limits.window).await?;
+        self.kv
+            .increment(&Self::account_key(login), self.limits.window)
+            .await?;
+        self.kv
+            .increment(&Self::ip_key(ip), self.limits.window)
+            .await?;
         Ok(())
     }
 
@@ -42,7 +49,10 @@ impl Throttle<'_> {
     }
 
     pub async fn check_registration(&self, ip: &str) -> Result<(), ApiError> {
-        let counter = self.kv.increment(&format!("registrations:ip:{ip}"), self.limits.window).await?;
+        let counter = self
+            .kv
+            .increment(&format!("registrations:ip:{ip}"), self.limits.window)
+            .await?;
         if counter.count > self.limits.registrations_per_ip {
             return Err(ApiError::rate_limited(counter.resets_in.as_secs() + 1));
         }

@@ -70,23 +70,25 @@ impl TokenKeys {
             exp: now + ttl.as_secs() as i64,
             typ: ACCESS_TYPE.into(),
             sid: session_id.into(),
-            act: acting_staff.map(|id| ActingParty { sub: id.to_string() }),
+            act: acting_staff.map(|id| ActingParty {
+                sub: id.to_string(),
+            }),
         };
         self.sign(&claims)
     }
 
     /// Signs arbitrary claims; `issue` is the normal path, tests forge bad tokens with this.
     pub fn sign(&self, claims: &Claims) -> Result<String, ApiError> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(ApiError::internal)
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(ApiError::internal)
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
-            match e.kind() {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => ApiError::new(Code::TokenExpired),
                 _ => ApiError::new(Code::InvalidToken),
-            }
-        })?;
+            })?;
         if data.claims.typ != ACCESS_TYPE {
             return Err(ApiError::new(Code::InvalidToken));
         }

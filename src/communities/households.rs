@@ -36,12 +36,18 @@ pub struct HouseholdView {
 #[serde(deny_unknown_fields)]
 pub struct CreateHousehold {
     pub grid_id: Option<i64>,
-    #[validate(length(min = 1, max = 32), custom(function = "crate::http::text::single_line"))]
+    #[validate(
+        length(min = 1, max = 32),
+        custom(function = "crate::http::text::single_line")
+    )]
     pub building: String,
     #[validate(length(max = 32))]
     #[serde(default)]
     pub unit: String,
-    #[validate(length(min = 1, max = 32), custom(function = "crate::http::text::single_line"))]
+    #[validate(
+        length(min = 1, max = 32),
+        custom(function = "crate::http::text::single_line")
+    )]
     pub room: String,
 }
 
@@ -52,7 +58,12 @@ pub struct HouseholdFilter {
 }
 
 /// A household of `community_id`, or 422 naming `field` if there is none.
-pub fn in_community(conn: &mut DbConnection, community_id: i64, household_id: i64, field: &str) -> Result<HouseholdView, ApiError> {
+pub fn in_community(
+    conn: &mut DbConnection,
+    community_id: i64,
+    household_id: i64,
+    field: &str,
+) -> Result<HouseholdView, ApiError> {
     households::table
         .filter(households::id.eq(household_id))
         .filter(households::community_id.eq(community_id))
@@ -67,7 +78,10 @@ pub fn address(household: &HouseholdView) -> String {
     if household.unit.is_empty() {
         format!("{} {}", household.building, household.room)
     } else {
-        format!("{} {} {}", household.building, household.unit, household.room)
+        format!(
+            "{} {} {}",
+            household.building, household.unit, household.room
+        )
     }
 }
 
@@ -88,7 +102,8 @@ async fn list_households(
     let rows = state
         .db
         .run(move |conn| {
-            standing::in_community(conn, caller.user_id, community_id)?.require(Permission::ViewRoster)?;
+            standing::in_community(conn, caller.user_id, community_id)?
+                .require(Permission::ViewRoster)?;
             let mut query = households::table
                 .filter(households::community_id.eq(community_id))
                 .filter(households::id.lt(page.before_id))
@@ -96,7 +111,11 @@ async fn list_households(
             if let Some(grid) = grid {
                 query = query.filter(households::grid_id.eq(grid));
             }
-            Ok(query.order(households::id.desc()).limit(page.limit + 1).select(HouseholdView::as_select()).load(conn)?)
+            Ok(query
+                .order(households::id.desc())
+                .limit(page.limit + 1)
+                .select(HouseholdView::as_select())
+                .load(conn)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(Paged::from_rows(rows, page, |h| h.id)))
@@ -107,13 +126,19 @@ async fn list_households(
     security(("bearer" = [])), responses((status = 201, body = HouseholdView), (status = 403, body = crate::error::Problem),
     (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[post("/communities/{id}/households")]
-async fn create_household(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>, body: Json<CreateHousehold>) -> ApiResult<HttpResponse> {
+async fn create_household(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<CreateHousehold>,
+) -> ApiResult<HttpResponse> {
     let community_id = id.into_inner();
     let body = body.into_inner();
     let household = state
         .db
         .write(move |conn| {
-            standing::in_community(conn, caller.user_id, community_id)?.require(Permission::ManageHouseholds)?;
+            standing::in_community(conn, caller.user_id, community_id)?
+                .require(Permission::ManageHouseholds)?;
             if let Some(grid_id) = body.grid_id {
                 let grid_here: i64 = grids::table
                     .filter(grids::id.eq(grid_id))
@@ -136,7 +161,12 @@ async fn create_household(state: web::Data<AppState>, caller: Caller, id: web::P
                 .returning(households::id)
                 .get_result(conn)?;
             let household = in_community(conn, community_id, household_id, "household_id")?;
-            audit::record(conn, &(&caller).into(), Change::in_community(community_id, "household.created", "household", household.id).after(&household))?;
+            audit::record(
+                conn,
+                &(&caller).into(),
+                Change::in_community(community_id, "household.created", "household", household.id)
+                    .after(&household),
+            )?;
             Ok(household)
         })
         .await?;

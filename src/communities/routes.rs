@@ -17,7 +17,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_communities).service(get_community).service(create_community).service(update_community);
+    cfg.service(list_communities)
+        .service(get_community)
+        .service(create_community)
+        .service(update_community);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -34,10 +37,16 @@ pub struct CreateCommunity {
     /// The street or township.
     pub region_id: i64,
     pub kind: Kind,
-    #[validate(length(min = 1, max = 64), custom(function = "crate::http::text::single_line"))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::http::text::single_line")
+    )]
     pub name: String,
     /// A local code for the community, unique platform-wide.
-    #[validate(length(min = 1, max = 32), custom(function = "crate::http::text::single_line"))]
+    #[validate(
+        length(min = 1, max = 32),
+        custom(function = "crate::http::text::single_line")
+    )]
     pub code: Option<String>,
     /// The remaining facts, which default to zero and can be updated later.
     #[serde(default)]
@@ -49,17 +58,30 @@ pub struct CreateCommunity {
 #[utoipa::path(tag = "communities", params(CommunityFilter, PageQuery), responses(
     (status = 200, body = Paged<CommunityView>), (status = 422, body = crate::error::Problem)))]
 #[get("/communities")]
-async fn list_communities(state: web::Data<AppState>, filter: web::Query<CommunityFilter>, page: web::Query<PageQuery>) -> ApiResult<HttpResponse> {
+async fn list_communities(
+    state: web::Data<AppState>,
+    filter: web::Query<CommunityFilter>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let filter = filter.into_inner();
     let rows = state
         .db
         .run(move |conn| {
             let path = match filter.region_id {
-                Some(region) => Some(regions::store::path_of(conn, region).map_err(|_| ApiError::invalid_field("region_id", "not_found"))?),
+                Some(region) => Some(
+                    regions::store::path_of(conn, region)
+                        .map_err(|_| ApiError::invalid_field("region_id", "not_found"))?,
+                ),
                 None => None,
             };
-            store::list(conn, path.as_deref(), filter.kind, page.before_id, page.limit + 1)
+            store::list(
+                conn,
+                path.as_deref(),
+                filter.kind,
+                page.before_id,
+                page.limit + 1,
+            )
         })
         .await?;
     Ok(HttpResponse::Ok().json(Paged::from_rows(rows, page, |c| c.id)))
@@ -79,7 +101,11 @@ async fn get_community(state: web::Data<AppState>, id: web::Path<i64>) -> ApiRes
     (status = 201, body = CommunityView), (status = 403, body = crate::error::Problem),
     (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[post("/communities")]
-async fn create_community(state: web::Data<AppState>, caller: Caller, body: Json<CreateCommunity>) -> ApiResult<HttpResponse> {
+async fn create_community(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<CreateCommunity>,
+) -> ApiResult<HttpResponse> {
     let mut body = body.into_inner();
     body.facts.name = Some(body.name.trim().to_owned());
     let community = state
@@ -87,12 +113,21 @@ async fn create_community(state: web::Data<AppState>, caller: Caller, body: Json
         .write(move |conn| {
             let (level, _) = regions::store::level_and_path(conn, body.region_id)
                 .map_err(|_| ApiError::invalid_field("region_id", "not_found"))?;
-            standing::in_region(conn, caller.user_id, body.region_id)?.require_any(&[Role::PlatformAdmin, Role::RegionAdmin])?;
+            standing::in_region(conn, caller.user_id, body.region_id)?
+                .require_any(&[Role::PlatformAdmin, Role::RegionAdmin])?;
             if level != Level::Street {
                 return Err(ApiError::invalid_field("region_id", "invalid_value"));
             }
-            let community = store::insert(conn, body.region_id, body.kind, body.code.as_deref(), &body.facts)?;
-            let change = Change::in_community(community.id, "community.created", "community", community.id).after(&community);
+            let community = store::insert(
+                conn,
+                body.region_id,
+                body.kind,
+                body.code.as_deref(),
+                &body.facts,
+            )?;
+            let change =
+                Change::in_community(community.id, "community.created", "community", community.id)
+                    .after(&community);
             audit::record(conn, &(&caller).into(), change)?;
             Ok(community)
         })
@@ -105,16 +140,28 @@ async fn create_community(state: web::Data<AppState>, caller: Caller, body: Json
     security(("bearer" = [])), responses((status = 200, body = CommunityView), (status = 403, body = crate::error::Problem),
     (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[patch("/communities/{id}")]
-async fn update_community(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>, body: Json<Facts>) -> ApiResult<HttpResponse> {
+async fn update_community(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<Facts>,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let facts = body.into_inner();
     let community = state
         .db
         .write(move |conn| {
-            standing::in_community(conn, caller.user_id, id)?.require(Permission::EditCommunityFacts)?;
+            standing::in_community(conn, caller.user_id, id)?
+                .require(Permission::EditCommunityFacts)?;
             let before = store::get(conn, id)?;
             let after = store::update(conn, id, &facts)?;
-            audit::record(conn, &(&caller).into(), Change::in_community(id, "community.updated", "community", id).before(&before).after(&after))?;
+            audit::record(
+                conn,
+                &(&caller).into(),
+                Change::in_community(id, "community.updated", "community", id)
+                    .before(&before)
+                    .after(&after),
+            )?;
             Ok(after)
         })
         .await?;

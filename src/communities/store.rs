@@ -34,7 +34,11 @@ impl CommunityRow {
             region_id: self.region_id,
             name: self.name,
             code: self.code,
-            kind: if self.kind == "rural" { Kind::Rural } else { Kind::Urban },
+            kind: if self.kind == "rural" {
+                Kind::Rural
+            } else {
+                Kind::Urban
+            },
             address: self.address,
             households_count: self.households_count,
             residents_count: self.residents_count,
@@ -52,9 +56,15 @@ impl CommunityRow {
 #[diesel(table_name = communities)]
 #[serde(deny_unknown_fields)]
 pub struct Facts {
-    #[validate(length(min = 1, max = 64), custom(function = "crate::http::text::single_line"))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::http::text::single_line")
+    )]
     pub name: Option<String>,
-    #[validate(length(min = 1, max = 200), custom(function = "crate::http::text::single_line"))]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "crate::http::text::single_line")
+    )]
     pub address: Option<String>,
     #[validate(range(min = 0, max = 1_000_000))]
     pub households_count: Option<i32>,
@@ -69,7 +79,11 @@ pub struct Facts {
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<CommunityView, ApiError> {
-    Ok(communities::table.find(id).select(CommunityRow::as_select()).first(conn)?.view())
+    Ok(communities::table
+        .find(id)
+        .select(CommunityRow::as_select())
+        .first(conn)?
+        .view())
 }
 
 /// Communities in the subtree of `region_path` (all when `None`), newest first.
@@ -91,11 +105,20 @@ pub fn list(
     if let Some(kind) = kind {
         query = query.filter(communities::kind.eq(kind.as_str()));
     }
-    let rows = query.order(communities::id.desc()).limit(limit).load(conn)?;
+    let rows = query
+        .order(communities::id.desc())
+        .limit(limit)
+        .load(conn)?;
     Ok(rows.into_iter().map(CommunityRow::view).collect())
 }
 
-pub fn insert(conn: &mut DbConnection, region_id: i64, kind: Kind, code: Option<&str>, facts: &Facts) -> Result<CommunityView, ApiError> {
+pub fn insert(
+    conn: &mut DbConnection,
+    region_id: i64,
+    kind: Kind,
+    code: Option<&str>,
+    facts: &Facts,
+) -> Result<CommunityView, ApiError> {
     let now = now();
     let id: i64 = diesel::insert_into(communities::table)
         .values((
@@ -113,6 +136,8 @@ pub fn insert(conn: &mut DbConnection, region_id: i64, kind: Kind, code: Option<
 
 pub fn update(conn: &mut DbConnection, id: i64, facts: &Facts) -> Result<CommunityView, ApiError> {
     // `updated_at` is always set, so an update with no facts is still a valid statement.
-    diesel::update(communities::table.find(id)).set((facts, communities::updated_at.eq(now()))).execute(conn)?;
+    diesel::update(communities::table.find(id))
+        .set((facts, communities::updated_at.eq(now())))
+        .execute(conn)?;
     get(conn, id)
 }

@@ -49,7 +49,10 @@ pub fn resolve(
             secret
         }
         Err(e) => {
-            problems.push(format!("{env}: cannot keep a development key in {}: {e}", dev_file.display()));
+            problems.push(format!(
+                "{env}: cannot keep a development key in {}: {e}",
+                dev_file.display()
+            ));
             Vec::new()
         }
     }
@@ -76,7 +79,12 @@ fn load_or_create(path: &Path) -> std::io::Result<Vec<u8>> {
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(contents.as_bytes())
 }
 

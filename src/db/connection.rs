@@ -105,9 +105,7 @@ impl ManageConnection for DbManager {
 
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
         match conn {
-            DbConnection::Postgres(pg) => {
-                diesel::r2d2::R2D2Connection::is_broken(pg)
-            }
+            DbConnection::Postgres(pg) => diesel::r2d2::R2D2Connection::is_broken(pg),
             DbConnection::Sqlite(_) => false,
         }
     }

@@ -38,7 +38,10 @@ impl Db {
             .connection_timeout(POOL_CHECKOUT_TIMEOUT)
             .test_on_check_out(false)
             .build_unchecked(DbManager::new(target.clone()));
-        Ok(Self { pool, target: target.clone() })
+        Ok(Self {
+            pool,
+            target: target.clone(),
+        })
     }
 
     pub fn target(&self) -> &DatabaseTarget {
@@ -116,5 +119,6 @@ where
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{DurationRound, TimeDelta};
     let now = chrono::Utc::now().naive_utc();
-    now.duration_trunc(TimeDelta::milliseconds(1)).unwrap_or(now)
+    now.duration_trunc(TimeDelta::milliseconds(1))
+        .unwrap_or(now)
 }

@@ -60,9 +60,7 @@ impl Code {
         match self {
             Self::MalformedJson | Self::InvalidUtf8 => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::ValidationFailed | Self::IdempotencyKeyReused => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            Self::ValidationFailed | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated
             | Self::InvalidToken
             | Self::TokenExpired
@@ -100,18 +98,29 @@ impl Code {
 
     pub fn title(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {
-            Self::MalformedJson => ("请求内容不是有效的 JSON", "The request body is not valid JSON"),
-            Self::InvalidUtf8 => ("请求内容不是有效的 UTF-8 文本", "The request body is not valid UTF-8"),
+            Self::MalformedJson => (
+                "请求内容不是有效的 JSON",
+                "The request body is not valid JSON",
+            ),
+            Self::InvalidUtf8 => (
+                "请求内容不是有效的 UTF-8 文本",
+                "The request body is not valid UTF-8",
+            ),
             Self::UnsupportedMediaType => (
                 "请求内容类型必须是 application/json",
                 "The request body must be application/json",
             ),
-            Self::ValidationFailed => ("提交的内容有误，请检查标出的字段", "Some fields are invalid"),
+            Self::ValidationFailed => (
+                "提交的内容有误，请检查标出的字段",
+                "Some fields are invalid",
+            ),
             Self::Unauthenticated => ("请先登录", "Authentication is required"),
             Self::InvalidToken => ("登录凭证无效", "The access token is invalid"),
             Self::TokenExpired => ("登录已过期，请重新登录", "The access token has expired"),
             Self::InvalidCredentials => ("账号或密码错误", "Wrong login or password"),
-            Self::RefreshTokenInvalid => ("登录会话已失效，请重新登录", "The refresh token is invalid"),
+            Self::RefreshTokenInvalid => {
+                ("登录会话已失效，请重新登录", "The refresh token is invalid")
+            }
             Self::RefreshTokenReused => (
                 "检测到登录凭证被重复使用，该会话已全部注销，请重新登录",
                 "The refresh token was used twice; the whole session has been revoked",
@@ -121,13 +130,19 @@ impl Code {
             Self::NotFound => ("找不到该资源", "Not found"),
             Self::MethodNotAllowed => ("不支持该请求方法", "Method not allowed"),
             Self::AlreadyExists => ("该记录已存在", "It already exists"),
-            Self::InvalidState => ("当前状态下不能执行此操作", "Not possible in the current state"),
+            Self::InvalidState => (
+                "当前状态下不能执行此操作",
+                "Not possible in the current state",
+            ),
             Self::IdempotencyKeyReused => (
                 "同一个幂等键已用于不同的请求",
                 "This Idempotency-Key was already used for a different request",
             ),
             Self::PayloadTooLarge => ("请求内容过大", "The request body is too large"),
-            Self::RateLimited => ("操作过于频繁，请稍后再试", "Too many attempts; try again later"),
+            Self::RateLimited => (
+                "操作过于频繁，请稍后再试",
+                "Too many attempts; try again later",
+            ),
             Self::ServiceUnavailable => (
                 "服务暂时不可用，请稍后再试",
                 "The service is temporarily unavailable; try again shortly",

@@ -23,7 +23,12 @@ pub struct LocalizedFieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: impl Into<Cow<'static, str>>) -> Self {
-        Self { field: field.into(), code: code.into(), min: None, max: None }
+        Self {
+            field: field.into(),
+            code: code.into(),
+            min: None,
+            max: None,
+        }
     }
 
     pub fn with_bounds(mut self, min: Option<i64>, max: Option<i64>) -> Self {
@@ -52,8 +57,14 @@ impl FieldError {
             "length" => ("长度不符合要求", "has the wrong length"),
             "range" => ("数值超出范围", "is out of range"),
             "email" => ("邮箱格式不正确", "is not a valid email address"),
-            "invalid_phone" => ("手机号格式不正确", "is not a valid mainland China mobile number"),
-            "invalid_login" => ("请填写手机号或邮箱", "must be a mobile number or an email address"),
+            "invalid_phone" => (
+                "手机号格式不正确",
+                "is not a valid mainland China mobile number",
+            ),
+            "invalid_login" => (
+                "请填写手机号或邮箱",
+                "must be a mobile number or an email address",
+            ),
             "too_weak" => (
                 "密码强度不足：至少 8 位，并避免常见密码、连续或重复字符",
                 "is too weak: use 8 or more characters and avoid common words, sequences and repeats",
@@ -66,7 +77,10 @@ impl FieldError {
             "blank" => ("不能为空", "must not be blank"),
             "control_characters" => ("不能包含控制字符", "must not contain control characters"),
             "not_found" => ("引用的记录不存在", "refers to a record that does not exist"),
-            "same_as_current" => ("新密码不能与当前密码相同", "must differ from the current password"),
+            "same_as_current" => (
+                "新密码不能与当前密码相同",
+                "must differ from the current password",
+            ),
             _ => ("取值不正确", "is invalid"),
         };
         match lang {
@@ -86,7 +100,11 @@ pub fn from_validation(errors: &validator::ValidationErrors) -> Vec<FieldError> 
 fn collect(errors: &validator::ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     use validator::ValidationErrorsKind as Kind;
     for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
         match kind {
             Kind::Field(list) => {
                 for e in list {

@@ -32,7 +32,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: Code) -> Self {
-        Self { code, fields: Vec::new(), retry_after: None, cause: None }
+        Self {
+            code,
+            fields: Vec::new(),
+            retry_after: None,
+            cause: None,
+        }
     }
 
     pub fn not_found() -> Self {
@@ -49,7 +54,10 @@ impl ApiError {
 
     /// 422 naming the fields that are wrong.
     pub fn invalid(fields: Vec<FieldError>) -> Self {
-        Self { fields, ..Self::new(Code::ValidationFailed) }
+        Self {
+            fields,
+            ..Self::new(Code::ValidationFailed)
+        }
     }
 
     /// 422 for a single field.
@@ -64,7 +72,10 @@ impl ApiError {
     }
 
     pub fn rate_limited(retry_after: u64) -> Self {
-        Self { retry_after: Some(retry_after.max(1)), ..Self::new(Code::RateLimited) }
+        Self {
+            retry_after: Some(retry_after.max(1)),
+            ..Self::new(Code::RateLimited)
+        }
     }
 
     pub fn unavailable(cause: impl fmt::Display) -> Self {
@@ -76,7 +87,10 @@ impl ApiError {
     }
 
     pub fn internal(cause: impl fmt::Display) -> Self {
-        Self { cause: Some(cause.to_string()), ..Self::new(Code::Internal) }
+        Self {
+            cause: Some(cause.to_string()),
+            ..Self::new(Code::Internal)
+        }
     }
 
     /// The problem document in the caller's language.

@@ -39,7 +39,9 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<web::Data<BodyLimit>>().map_or(1 << 20, |l| l.0);
+        let limit = req
+            .app_data::<web::Data<BodyLimit>>()
+            .map_or(1 << 20, |l| l.0);
         let is_json = req
             .mime_type()
             .ok()
@@ -83,7 +85,9 @@ pub fn parse_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiE
             _ => ApiError::new(Code::MalformedJson),
         }
     })?;
-    deserializer.end().map_err(|_| ApiError::new(Code::MalformedJson))?;
+    deserializer
+        .end()
+        .map_err(|_| ApiError::new(Code::MalformedJson))?;
     value.validate()?;
     Ok(value)
 }
@@ -92,13 +96,22 @@ pub fn parse_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiE
 fn data_error(path: String, err: &serde_json::Error) -> FieldError {
     let message = err.to_string();
     let quoted = |prefix: &str| {
-        message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_owned)
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
     };
     if let Some(field) = quoted("missing field `") {
         return FieldError::new(join(&path, &field), "required");
     }
     if let Some(field) = quoted("unknown field `") {
-        return FieldError::new(join(&path, &field), "unknown_field");
+        // The path already ends at the unknown key.
+        let path = if path.ends_with(&field) {
+            path
+        } else {
+            join(&path, &field)
+        };
+        return FieldError::new(path, "unknown_field");
     }
     let field = if path == "." { "body".to_owned() } else { path };
     if message.starts_with("invalid type") {
@@ -109,7 +122,11 @@ fn data_error(path: String, err: &serde_json::Error) -> FieldError {
 }
 
 fn join(path: &str, field: &str) -> String {
-    if path == "." || path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
+    if path == "." || path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
 }
 
 #[cfg(test)]
@@ -119,6 +136,7 @@ mod tests {
 
     #[derive(Debug, Deserialize, Validate)]
     #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
     struct Input {
         #[validate(length(min = 1, max = 5))]
         name: String,
@@ -126,7 +144,10 @@ mod tests {
     }
 
     fn field_codes(err: ApiError) -> Vec<(String, String)> {
-        err.fields.iter().map(|f| (f.field.clone(), f.code.to_string())).collect()
+        err.fields
+            .iter()
+            .map(|f| (f.field.clone(), f.code.to_string()))
+            .collect()
     }
 
     #[test]
@@ -136,21 +157,38 @@ mod tests {
         let wrong = parse_body::<Input>(br#"{"name":"a","age":"x"}"#).unwrap_err();
         assert_eq!(field_codes(wrong), [("age".into(), "invalid_type".into())]);
         let overflow = parse_body::<Input>(br#"{"name":"a","age":300}"#).unwrap_err();
-        assert_eq!(field_codes(overflow), [("age".into(), "invalid_value".into())]);
+        assert_eq!(
+            field_codes(overflow),
+            [("age".into(), "invalid_value".into())]
+        );
         let unknown = parse_body::<Input>(br#"{"name":"a","age":1,"role":"admin"}"#).unwrap_err();
-        assert_eq!(field_codes(unknown), [("role".into(), "unknown_field".into())]);
+        assert_eq!(
+            field_codes(unknown),
+            [("role".into(), "unknown_field".into())]
+        );
         let long = parse_body::<Input>(br#"{"name":"abcdef","age":1}"#).unwrap_err();
         assert_eq!(field_codes(long), [("name".into(), "length".into())]);
     }
 
     #[test]
     fn syntax_and_encoding_errors_are_400() {
-        for bad in [&b"{"[..], b"not json", b"{\"name\":\"a\",\"age\":1} trailing", b"\xff\xfe"] {
+        for bad in [
+            &b"{"[..],
+            b"not json",
+            b"{\"name\":\"a\",\"age\":1} trailing",
+            b"\xff\xfe",
+        ] {
             let err = parse_body::<Input>(bad).unwrap_err();
             assert_eq!(err.code.status().as_u16(), 400, "{bad:?}");
         }
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert!(parse_body::<Input>(deep.as_bytes()).unwrap_err().code.status().is_client_error());
+        assert!(
+            parse_body::<Input>(deep.as_bytes())
+                .unwrap_err()
+                .code
+                .status()
+                .is_client_error()
+        );
         #[derive(Deserialize, Validate)]
         struct Anything {
             #[allow(dead_code)]

@@ -5,7 +5,9 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::web;
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 use std::time::Instant;
 
 #[derive(Clone)]
@@ -20,35 +22,61 @@ impl Metrics {
     pub fn new() -> Result<Self, prometheus::Error> {
         let registry = Registry::new_custom(Some("wushe".into()), None)?;
         let requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests by method, route pattern and status"),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by method, route pattern and status",
+            ),
             &["method", "route", "status"],
         )?;
         let latency = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by method and route pattern")
-                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "HTTP request latency by method and route pattern",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ]),
             &["method", "route"],
         )?;
         let pool = IntGaugeVec::new(
-            Opts::new("db_pool_connections", "Database pool connections by state (idle, in_use, max)"),
+            Opts::new(
+                "db_pool_connections",
+                "Database pool connections by state (idle, in_use, max)",
+            ),
             &["state"],
         )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
-        Ok(Self { registry, requests, latency, pool })
+        Ok(Self {
+            registry,
+            requests,
+            latency,
+            pool,
+        })
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        self.requests.with_label_values(&[method, route, &status.to_string()]).inc();
-        self.latency.with_label_values(&[method, route]).observe(seconds);
+        self.requests
+            .with_label_values(&[method, route, &status.to_string()])
+            .inc();
+        self.latency
+            .with_label_values(&[method, route])
+            .observe(seconds);
     }
 
     /// The exposition text, with pool gauges read at scrape time.
     pub fn render(&self, db: &Db) -> String {
         let state = db.pool_state();
-        self.pool.with_label_values(&["idle"]).set(i64::from(state.idle_connections));
-        self.pool.with_label_values(&["in_use"]).set(i64::from(state.connections - state.idle_connections));
-        self.pool.with_label_values(&["max"]).set(i64::from(db.max_size()));
+        self.pool
+            .with_label_values(&["idle"])
+            .set(i64::from(state.idle_connections));
+        self.pool
+            .with_label_values(&["in_use"])
+            .set(i64::from(state.connections - state.idle_connections));
+        self.pool
+            .with_label_values(&["max"])
+            .set(i64::from(db.max_size()));
         let mut out = Vec::new();
         // Encoding into a Vec cannot fail for the text format.
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
@@ -66,8 +94,16 @@ pub async fn record_metrics(
     let response = next.call(req).await?;
     if let Some(metrics) = metrics {
         // The pattern, not the path, so ids don't explode the label set.
-        let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
-        metrics.observe(&method, &route, response.status().as_u16(), started.elapsed().as_secs_f64());
+        let route = response
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".into());
+        metrics.observe(
+            &method,
+            &route,
+            response.status().as_u16(),
+            started.elapsed().as_secs_f64(),
+        );
     }
     Ok(response)
 }

@@ -41,7 +41,8 @@ pub fn documented_routes<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix
 where
     T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
 {
-    app.service(utoipa_actix_web::scope("/api/v1").configure(api_routes)).configure(ops::documented)
+    app.service(utoipa_actix_web::scope("/api/v1").configure(api_routes))
+        .configure(ops::documented)
 }
 
 /// The served OpenAPI document, rendered once at start-up.
@@ -75,7 +76,9 @@ pub fn build_app(
         }));
     let (app, _) = documented_routes(app.into_utoipa_app()).split_for_parts();
     app.configure(ops::undocumented)
-        .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::not_found()) }))
+        .default_service(web::to(|| async {
+            Err::<actix_web::HttpResponse, _>(ApiError::not_found())
+        }))
         .wrap(from_fn(problem::problem_responses))
         .wrap(Compress::default())
         .wrap(from_fn(metrics::record_metrics))
@@ -88,13 +91,22 @@ fn cors(origins: &[String]) -> Cors {
         .iter()
         .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
-        .allowed_headers(["authorization", "content-type", "accept-language", "idempotency-key"])
+        .allowed_headers([
+            "authorization",
+            "content-type",
+            "accept-language",
+            "idempotency-key",
+        ])
         .expose_headers(["x-request-id", "retry-after"])
         .max_age(3600)
 }
 
 /// Starts serving on `listener`; the server stops gracefully on SIGTERM or Ctrl-C.
-pub fn server(state: AppState, listener: TcpListener, workers: Option<usize>) -> std::io::Result<Server> {
+pub fn server(
+    state: AppState,
+    listener: TcpListener,
+    workers: Option<usize>,
+) -> std::io::Result<Server> {
     let state = web::Data::new(state);
     let openapi = web::Data::new(OpenApiJson(crate::openapi::document_json()));
     let mut server = HttpServer::new(move || build_app(state.clone(), openapi.clone()))

@@ -14,7 +14,9 @@ pub fn documented(cfg: &mut ServiceConfig) {
 }
 
 pub fn undocumented(cfg: &mut web::ServiceConfig) {
-    cfg.service(metrics).service(openapi_json).service(docs_page);
+    cfg.service(metrics)
+        .service(openapi_json)
+        .service(docs_page);
 }
 
 #[derive(Serialize, ToSchema)]
@@ -37,14 +39,20 @@ pub struct Readiness {
 #[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
 #[get("/healthz")]
 async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    })
 }
 
 /// Readiness: the database and the shared store answer.
 #[utoipa::path(tag = "operations", responses((status = 200, body = Readiness), (status = 503, body = crate::error::Problem)))]
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    state.db.run(|conn| Ok(conn.batch_execute("SELECT 1")?)).await?;
+    state
+        .db
+        .run(|conn| Ok(conn.batch_execute("SELECT 1")?))
+        .await?;
     state.kv.ping().await?;
     Ok(HttpResponse::Ok().json(Readiness {
         status: "ready",
@@ -62,10 +70,14 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
 
 #[get("/api-docs/openapi.json")]
 async fn openapi_json(doc: web::Data<OpenApiJson>) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(doc.0.clone())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(doc.0.clone())
 }
 
 #[get("/docs")]
 async fn docs_page() -> HttpResponse {
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(super::docs::PAGE)
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(super::docs::PAGE)
 }

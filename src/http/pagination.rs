@@ -35,7 +35,9 @@ impl PageQuery {
         }
         let before_id = match &self.cursor {
             None => i64::MAX,
-            Some(cursor) => decode(cursor).ok_or_else(|| ApiError::invalid_field("cursor", "invalid_cursor"))?,
+            Some(cursor) => {
+                decode(cursor).ok_or_else(|| ApiError::invalid_field("cursor", "invalid_cursor"))?
+            }
         };
         Ok(Page { before_id, limit })
     }
@@ -43,7 +45,12 @@ impl PageQuery {
 
 fn decode(cursor: &str) -> Option<i64> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    std::str::from_utf8(&bytes).ok()?.strip_prefix("id:")?.parse().ok().filter(|id| *id > 0)
+    std::str::from_utf8(&bytes)
+        .ok()?
+        .strip_prefix("id:")?
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
 }
 
 fn encode(id: i64) -> String {
@@ -62,7 +69,14 @@ impl<T: ToSchema> Paged<T> {
     pub fn from_rows(mut rows: Vec<T>, page: Page, id_of: impl Fn(&T) -> i64) -> Self {
         let has_more = rows.len() as i64 > page.limit;
         rows.truncate(page.limit as usize);
-        let next_cursor = if has_more { rows.last().map(|r| encode(id_of(r))) } else { None };
-        Self { items: rows, next_cursor }
+        let next_cursor = if has_more {
+            rows.last().map(|r| encode(id_of(r)))
+        } else {
+            None
+        };
+        Self {
+            items: rows,
+            next_cursor,
+        }
     }
 }

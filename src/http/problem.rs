@@ -31,12 +31,20 @@ pub async fn problem_responses(
 }
 
 /// The localised problem to send instead, if this response is an error.
-fn replacement<B>(response: &ServiceResponse<B>, lang: Lang, request_id: Option<&str>) -> Option<HttpResponse> {
+fn replacement<B>(
+    response: &ServiceResponse<B>,
+    lang: Lang,
+    request_id: Option<&str>,
+) -> Option<HttpResponse> {
     let status = response.status();
     if !status.is_client_error() && !status.is_server_error() {
         return None;
     }
-    if let Some(api_error) = response.response().error().and_then(|e| e.as_error::<ApiError>()) {
+    if let Some(api_error) = response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>())
+    {
         return Some(api_error.render(lang, request_id));
     }
     let already_problem = response

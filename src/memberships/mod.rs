@@ -26,7 +26,9 @@ impl Status {
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::Pending, Self::Verified, Self::Rejected].into_iter().find(|s| s.as_str() == value)
+        [Self::Pending, Self::Verified, Self::Rejected]
+            .into_iter()
+            .find(|s| s.as_str() == value)
     }
 }
 

@@ -8,12 +8,37 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 type Row = (
-    i64, i64, i64, String, Option<String>, Option<i64>, String, String, Option<String>,
-    NaiveDateTime, Option<i64>, Option<NaiveDateTime>, Option<String>,
+    i64,
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<i64>,
+    String,
+    String,
+    Option<String>,
+    NaiveDateTime,
+    Option<i64>,
+    Option<NaiveDateTime>,
+    Option<String>,
 );
 
 fn view(row: Row) -> MembershipView {
-    let (id, community_id, user_id, display_name, phone, household_id, address, status, last4, applied_at, decided_by, decided_at, reason) = row;
+    let (
+        id,
+        community_id,
+        user_id,
+        display_name,
+        phone,
+        household_id,
+        address,
+        status,
+        last4,
+        applied_at,
+        decided_by,
+        decided_at,
+        reason,
+    ) = row;
     MembershipView {
         id,
         community_id,
@@ -39,7 +64,13 @@ pub struct Filter {
     pub status: Option<Status>,
 }
 
-pub fn list(conn: &mut DbConnection, community_id: i64, filter: Filter, before_id: i64, limit: i64) -> Result<Vec<MembershipView>, ApiError> {
+pub fn list(
+    conn: &mut DbConnection,
+    community_id: i64,
+    filter: Filter,
+    before_id: i64,
+    limit: i64,
+) -> Result<Vec<MembershipView>, ApiError> {
     let mut query = memberships::table
         .inner_join(users::table.on(users::id.eq(memberships::user_id)))
         .filter(memberships::community_id.eq(community_id))
@@ -69,22 +100,50 @@ pub fn list(conn: &mut DbConnection, community_id: i64, filter: Filter, before_i
     if let Some(status) = filter.status {
         query = query.filter(memberships::status.eq(status.as_str()));
     }
-    let rows: Vec<Row> = query.order(memberships::id.desc()).limit(limit).load(conn)?;
+    let rows: Vec<Row> = query
+        .order(memberships::id.desc())
+        .limit(limit)
+        .load(conn)?;
     Ok(rows.into_iter().map(view).collect())
 }
 
-pub fn get(conn: &mut DbConnection, community_id: i64, id: i64) -> Result<MembershipView, ApiError> {
-    let filter = Filter { id: Some(id), ..Filter::default() };
-    list(conn, community_id, filter, i64::MAX, 1)?.into_iter().next().ok_or_else(ApiError::not_found)
+pub fn get(
+    conn: &mut DbConnection,
+    community_id: i64,
+    id: i64,
+) -> Result<MembershipView, ApiError> {
+    let filter = Filter {
+        id: Some(id),
+        ..Filter::default()
+    };
+    list(conn, community_id, filter, i64::MAX, 1)?
+        .into_iter()
+        .next()
+        .ok_or_else(ApiError::not_found)
 }
 
-pub fn find_for_user(conn: &mut DbConnection, community_id: i64, user_id: i64) -> Result<Option<MembershipView>, ApiError> {
-    let filter = Filter { user_id: Some(user_id), ..Filter::default() };
-    Ok(list(conn, community_id, filter, i64::MAX, 1)?.into_iter().next())
+pub fn find_for_user(
+    conn: &mut DbConnection,
+    community_id: i64,
+    user_id: i64,
+) -> Result<Option<MembershipView>, ApiError> {
+    let filter = Filter {
+        user_id: Some(user_id),
+        ..Filter::default()
+    };
+    Ok(list(conn, community_id, filter, i64::MAX, 1)?
+        .into_iter()
+        .next())
 }
 
 /// Opens (or re-opens after a rejection) an application; returns its id.
-pub fn apply(conn: &mut DbConnection, community_id: i64, user_id: i64, household_id: Option<i64>, address: &str) -> Result<i64, ApiError> {
+pub fn apply(
+    conn: &mut DbConnection,
+    community_id: i64,
+    user_id: i64,
+    household_id: Option<i64>,
+    address: &str,
+) -> Result<i64, ApiError> {
     let now = now();
     if let Some(existing) = find_for_user(conn, community_id, user_id)? {
         diesel::update(memberships::table.find(existing.id))
@@ -123,7 +182,9 @@ pub fn decide(
     reason: Option<&str>,
 ) -> Result<bool, ApiError> {
     let changed = diesel::update(
-        memberships::table.find(id).filter(memberships::status.eq(Status::Pending.as_str())),
+        memberships::table
+            .find(id)
+            .filter(memberships::status.eq(Status::Pending.as_str())),
     )
     .set((
         memberships::status.eq(decision.as_str()),
@@ -133,7 +194,9 @@ pub fn decide(
     ))
     .execute(conn)?;
     if changed == 1 && household_id.is_some() {
-        diesel::update(memberships::table.find(id)).set(memberships::household_id.eq(household_id)).execute(conn)?;
+        diesel::update(memberships::table.find(id))
+            .set(memberships::household_id.eq(household_id))
+            .execute(conn)?;
     }
     Ok(changed == 1)
 }

@@ -26,7 +26,9 @@ impl Level {
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::Province, Self::City, Self::District, Self::Street].into_iter().find(|l| l.as_str() == value)
+        [Self::Province, Self::City, Self::District, Self::Street]
+            .into_iter()
+            .find(|l| l.as_str() == value)
     }
 
     /// The level a child of this region has; streets have communities, not sub-regions.

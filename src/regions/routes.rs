@@ -18,7 +18,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_regions).service(get_region).service(create_region);
+    cfg.service(list_regions)
+        .service(get_region)
+        .service(create_region);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -34,7 +36,10 @@ pub struct CreateRegion {
     /// Omitted for a province.
     pub parent_id: Option<i64>,
     pub level: Level,
-    #[validate(length(min = 1, max = 64), custom(function = "crate::http::text::single_line"))]
+    #[validate(
+        length(min = 1, max = 64),
+        custom(function = "crate::http::text::single_line")
+    )]
     pub name: String,
     /// Administrative division code (行政区划代码), 6 to 12 digits.
     #[validate(length(min = 6, max = 12), custom(function = "digits_only"))]
@@ -42,16 +47,27 @@ pub struct CreateRegion {
 }
 
 fn digits_only(value: &str) -> Result<(), validator::ValidationError> {
-    value.bytes().all(|b| b.is_ascii_digit()).then_some(()).ok_or_else(|| validator::ValidationError::new("invalid_value"))
+    value
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then_some(())
+        .ok_or_else(|| validator::ValidationError::new("invalid_value"))
 }
 
 /// Regions under a parent (public).
 #[utoipa::path(tag = "regions", params(RegionFilter, PageQuery), responses((status = 200, body = Paged<RegionView>)))]
 #[get("/regions")]
-async fn list_regions(state: web::Data<AppState>, filter: web::Query<RegionFilter>, page: web::Query<PageQuery>) -> ApiResult<HttpResponse> {
+async fn list_regions(
+    state: web::Data<AppState>,
+    filter: web::Query<RegionFilter>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
     let page = page.page()?;
     let parent = filter.parent_id;
-    let rows = state.db.run(move |conn| store::list(conn, parent, page.before_id, page.limit + 1)).await?;
+    let rows = state
+        .db
+        .run(move |conn| store::list(conn, parent, page.before_id, page.limit + 1))
+        .await?;
     Ok(HttpResponse::Ok().json(Paged::from_rows(rows, page, |r| r.id)))
 }
 
@@ -69,15 +85,21 @@ async fn get_region(state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult
     (status = 201, body = RegionView), (status = 403, body = crate::error::Problem),
     (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[post("/regions")]
-async fn create_region(state: web::Data<AppState>, caller: Caller, body: Json<CreateRegion>) -> ApiResult<HttpResponse> {
+async fn create_region(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<CreateRegion>,
+) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let region = state
         .db
         .write(move |conn| {
             let parent = match body.parent_id {
                 None => {
-                    let is_platform_admin: bool =
-                        users::table.find(caller.user_id).select(users::is_platform_admin).first(conn)?;
+                    let is_platform_admin: bool = users::table
+                        .find(caller.user_id)
+                        .select(users::is_platform_admin)
+                        .first(conn)?;
                     if !is_platform_admin {
                         return Err(ApiError::forbidden());
                     }
@@ -89,7 +111,8 @@ async fn create_region(state: web::Data<AppState>, caller: Caller, body: Json<Cr
                 Some(parent_id) => {
                     let (parent_level, _) = store::level_and_path(conn, parent_id)
                         .map_err(|_| ApiError::invalid_field("parent_id", "not_found"))?;
-                    standing::in_region(conn, caller.user_id, parent_id)?.require_any(&[Role::PlatformAdmin, Role::RegionAdmin])?;
+                    standing::in_region(conn, caller.user_id, parent_id)?
+                        .require_any(&[Role::PlatformAdmin, Role::RegionAdmin])?;
                     if parent_level.child() != Some(body.level) {
                         return Err(ApiError::invalid_field("level", "invalid_value"));
                     }
@@ -98,7 +121,11 @@ async fn create_region(state: web::Data<AppState>, caller: Caller, body: Json<Cr
             };
             let name = body.name.trim();
             let region = store::insert(conn, parent, body.level, name, body.code.as_deref())?;
-            audit::record(conn, &(&caller).into(), Change::in_region(region.id, "region.created", "region", region.id).after(&region))?;
+            audit::record(
+                conn,
+                &(&caller).into(),
+                Change::in_region(region.id, "region.created", "region", region.id).after(&region),
+            )?;
             Ok(region)
         })
         .await?;

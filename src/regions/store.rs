@@ -47,12 +47,19 @@ impl RegionRow {
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<RegionView, ApiError> {
-    Ok(regions::table.find(id).select(RegionRow::as_select()).first(conn)?.view())
+    Ok(regions::table
+        .find(id)
+        .select(RegionRow::as_select())
+        .first(conn)?
+        .view())
 }
 
 /// The region's level and path, for placing children under it.
 pub fn level_and_path(conn: &mut DbConnection, id: i64) -> Result<(Level, String), ApiError> {
-    let row: RegionRow = regions::table.find(id).select(RegionRow::as_select()).first(conn)?;
+    let row: RegionRow = regions::table
+        .find(id)
+        .select(RegionRow::as_select())
+        .first(conn)?;
     Ok((Level::parse(&row.level).unwrap_or(Level::Street), row.path))
 }
 
@@ -60,13 +67,24 @@ pub fn path_of(conn: &mut DbConnection, id: i64) -> Result<String, ApiError> {
     Ok(regions::table.find(id).select(regions::path).first(conn)?)
 }
 
-pub fn list(conn: &mut DbConnection, parent_id: Option<i64>, before_id: i64, limit: i64) -> Result<Vec<RegionView>, ApiError> {
-    let query = regions::table.filter(regions::id.lt(before_id)).into_boxed();
+pub fn list(
+    conn: &mut DbConnection,
+    parent_id: Option<i64>,
+    before_id: i64,
+    limit: i64,
+) -> Result<Vec<RegionView>, ApiError> {
+    let query = regions::table
+        .filter(regions::id.lt(before_id))
+        .into_boxed();
     let query = match parent_id {
         Some(parent) => query.filter(regions::parent_id.eq(parent)),
         None => query.filter(regions::parent_id.is_null()),
     };
-    let rows = query.order(regions::id.desc()).limit(limit).select(RegionRow::as_select()).load(conn)?;
+    let rows = query
+        .order(regions::id.desc())
+        .limit(limit)
+        .select(RegionRow::as_select())
+        .load(conn)?;
     Ok(rows.into_iter().map(RegionRow::view).collect())
 }
 
@@ -93,6 +111,8 @@ pub fn insert(
         .returning(regions::id)
         .get_result(conn)?;
     let path = format!("{parent_path}{id}/");
-    diesel::update(regions::table.find(id)).set(regions::path.eq(path)).execute(conn)?;
+    diesel::update(regions::table.find(id))
+        .set(regions::path.eq(path))
+        .execute(conn)?;
     get(conn, id)
 }

@@ -18,7 +18,13 @@ pub enum Permission {
 impl Permission {
     pub fn allowed_roles(self) -> &'static [Role] {
         match self {
-            Self::ViewRoster => &[PlatformAdmin, RegionAdmin, CommunityAdmin, CommunityStaff, GridWorker],
+            Self::ViewRoster => &[
+                PlatformAdmin,
+                RegionAdmin,
+                CommunityAdmin,
+                CommunityStaff,
+                GridWorker,
+            ],
             Self::VerifyResidents => &[PlatformAdmin, CommunityAdmin, CommunityStaff, GridWorker],
             Self::EditCommunityFacts => &[PlatformAdmin, RegionAdmin, CommunityAdmin],
             Self::ManageGrids => &[PlatformAdmin, CommunityAdmin],
@@ -34,7 +40,9 @@ impl Permission {
 pub fn granters_of(role: Role) -> &'static [Role] {
     match role {
         CommunityAdmin => &[PlatformAdmin, RegionAdmin],
-        CommunityStaff | GridWorker | SocialWorker | Volunteer => &[PlatformAdmin, RegionAdmin, CommunityAdmin],
+        CommunityStaff | GridWorker | SocialWorker | Volunteer => {
+            &[PlatformAdmin, RegionAdmin, CommunityAdmin]
+        }
         PlatformAdmin | RegionAdmin | Resident | Member => &[],
     }
 }

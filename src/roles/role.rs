@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Everything, everywhere; creates regions and communities.
@@ -62,7 +64,11 @@ impl Role {
     pub fn is_community_grant(self) -> bool {
         matches!(
             self,
-            Self::CommunityAdmin | Self::CommunityStaff | Self::GridWorker | Self::SocialWorker | Self::Volunteer
+            Self::CommunityAdmin
+                | Self::CommunityStaff
+                | Self::GridWorker
+                | Self::SocialWorker
+                | Self::Volunteer
         )
     }
 }

@@ -3,8 +3,8 @@
 //! Callers with no standing at all get 404 for the community's records, exactly as if they
 //! did not exist; callers with standing but not the right role get 403.
 
-use super::permission::{Permission, granters_of};
 use super::Role;
+use super::permission::{Permission, granters_of};
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::schema::{communities, memberships, regions, role_grants, users};
@@ -60,7 +60,11 @@ fn is_platform_admin(conn: &mut DbConnection, user_id: i64) -> Result<bool, ApiE
         .unwrap_or(false))
 }
 
-fn region_admin_over(conn: &mut DbConnection, user_id: i64, region_path: &str) -> Result<bool, ApiError> {
+fn region_admin_over(
+    conn: &mut DbConnection,
+    user_id: i64,
+    region_path: &str,
+) -> Result<bool, ApiError> {
     let held: i64 = role_grants::table
         .filter(role_grants::user_id.eq(user_id))
         .filter(role_grants::role.eq(Role::RegionAdmin.as_str()))
@@ -72,7 +76,11 @@ fn region_admin_over(conn: &mut DbConnection, user_id: i64, region_path: &str) -
 }
 
 /// The caller's roles in `community_id`; 404 if the community does not exist.
-pub fn in_community(conn: &mut DbConnection, user_id: i64, community_id: i64) -> Result<Standing, ApiError> {
+pub fn in_community(
+    conn: &mut DbConnection,
+    user_id: i64,
+    community_id: i64,
+) -> Result<Standing, ApiError> {
     let region_path: String = communities::table
         .inner_join(regions::table)
         .filter(communities::id.eq(community_id))
@@ -103,12 +111,22 @@ pub fn in_community(conn: &mut DbConnection, user_id: i64, community_id: i64) ->
         Some("pending") => roles.insert(Role::Member),
         _ => false,
     };
-    Ok(Standing { roles, publicly_visible: false })
+    Ok(Standing {
+        roles,
+        publicly_visible: false,
+    })
 }
 
 /// The caller's administrative roles over `region_id`; 404 if the region does not exist.
-pub fn in_region(conn: &mut DbConnection, user_id: i64, region_id: i64) -> Result<Standing, ApiError> {
-    let path: String = regions::table.find(region_id).select(regions::path).first(conn)?;
+pub fn in_region(
+    conn: &mut DbConnection,
+    user_id: i64,
+    region_id: i64,
+) -> Result<Standing, ApiError> {
+    let path: String = regions::table
+        .find(region_id)
+        .select(regions::path)
+        .first(conn)?;
     let mut roles = BTreeSet::new();
     if is_platform_admin(conn, user_id)? {
         roles.insert(Role::PlatformAdmin);
@@ -116,5 +134,8 @@ pub fn in_region(conn: &mut DbConnection, user_id: i64, region_id: i64) -> Resul
     if region_admin_over(conn, user_id, &path)? {
         roles.insert(Role::RegionAdmin);
     }
-    Ok(Standing { roles, publicly_visible: true })
+    Ok(Standing {
+        roles,
+        publicly_visible: true,
+    })
 }

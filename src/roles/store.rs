@@ -28,9 +28,20 @@ pub struct RoleGrantView {
     pub granted_at: DateTime<Utc>,
 }
 
-type GrantRow = (i64, i64, String, String, Option<i64>, Option<i64>, Option<i64>, chrono::NaiveDateTime);
+type GrantRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    chrono::NaiveDateTime,
+);
 
-fn view((id, user_id, display_name, role, community_id, region_id, granted_by, granted_at): GrantRow) -> Option<RoleGrantView> {
+fn view(
+    (id, user_id, display_name, role, community_id, region_id, granted_by, granted_at): GrantRow,
+) -> Option<RoleGrantView> {
     Some(RoleGrantView {
         id,
         user_id,
@@ -44,7 +55,9 @@ fn view((id, user_id, display_name, role, community_id, region_id, granted_by, g
 }
 
 fn scoped(scope: Scope) -> role_grants::BoxedQuery<'static, crate::db::DbBackend> {
-    let query = role_grants::table.filter(role_grants::revoked_at.is_null()).into_boxed();
+    let query = role_grants::table
+        .filter(role_grants::revoked_at.is_null())
+        .into_boxed();
     match scope {
         Scope::Community(id) => query.filter(role_grants::community_id.eq(id)),
         Scope::Region(id) => query.filter(role_grants::region_id.eq(id)),
@@ -52,7 +65,12 @@ fn scoped(scope: Scope) -> role_grants::BoxedQuery<'static, crate::db::DbBackend
 }
 
 /// Active grants in a scope, newest first, `limit` rows with ids below `before_id`.
-pub fn list(conn: &mut DbConnection, scope: Scope, before_id: i64, limit: i64) -> Result<Vec<RoleGrantView>, ApiError> {
+pub fn list(
+    conn: &mut DbConnection,
+    scope: Scope,
+    before_id: i64,
+    limit: i64,
+) -> Result<Vec<RoleGrantView>, ApiError> {
     let ids: Vec<i64> = scoped(scope)
         .filter(role_grants::id.lt(before_id))
         .order(role_grants::id.desc())
@@ -77,13 +95,28 @@ pub fn list(conn: &mut DbConnection, scope: Scope, before_id: i64, limit: i64) -
     Ok(rows.into_iter().filter_map(view).collect())
 }
 
-pub fn get(conn: &mut DbConnection, scope: Scope, grant_id: i64) -> Result<RoleGrantView, ApiError> {
-    let id: i64 = scoped(scope).filter(role_grants::id.eq(grant_id)).select(role_grants::id).first(conn)?;
-    list(conn, scope, id + 1, 1)?.into_iter().next().ok_or_else(ApiError::not_found)
+pub fn get(
+    conn: &mut DbConnection,
+    scope: Scope,
+    grant_id: i64,
+) -> Result<RoleGrantView, ApiError> {
+    let id: i64 = scoped(scope)
+        .filter(role_grants::id.eq(grant_id))
+        .select(role_grants::id)
+        .first(conn)?;
+    list(conn, scope, id + 1, 1)?
+        .into_iter()
+        .next()
+        .ok_or_else(ApiError::not_found)
 }
 
 /// Does `user_id` hold `role` in exactly this scope (not inherited from above)?
-pub fn holds(conn: &mut DbConnection, scope: Scope, user_id: i64, role: Role) -> Result<bool, ApiError> {
+pub fn holds(
+    conn: &mut DbConnection,
+    scope: Scope,
+    user_id: i64,
+    role: Role,
+) -> Result<bool, ApiError> {
     let held: i64 = scoped(scope)
         .filter(role_grants::user_id.eq(user_id))
         .filter(role_grants::role.eq(role.as_str()))
@@ -92,7 +125,13 @@ pub fn holds(conn: &mut DbConnection, scope: Scope, user_id: i64, role: Role) ->
     Ok(held > 0)
 }
 
-pub fn grant(conn: &mut DbConnection, scope: Scope, user_id: i64, role: Role, by: i64) -> Result<RoleGrantView, ApiError> {
+pub fn grant(
+    conn: &mut DbConnection,
+    scope: Scope,
+    user_id: i64,
+    role: Role,
+    by: i64,
+) -> Result<RoleGrantView, ApiError> {
     let user_exists = users::table.find(user_id).count().get_result::<i64>(conn)? > 0;
     if !user_exists {
         return Err(ApiError::invalid_field("user_id", "not_found"));
@@ -119,8 +158,15 @@ pub fn grant(conn: &mut DbConnection, scope: Scope, user_id: i64, role: Role, by
 }
 
 pub fn revoke(conn: &mut DbConnection, grant_id: i64, by: i64) -> Result<(), ApiError> {
-    diesel::update(role_grants::table.find(grant_id).filter(role_grants::revoked_at.is_null()))
-        .set((role_grants::revoked_at.eq(now()), role_grants::revoked_by.eq(by)))
-        .execute(conn)?;
+    diesel::update(
+        role_grants::table
+            .find(grant_id)
+            .filter(role_grants::revoked_at.is_null()),
+    )
+    .set((
+        role_grants::revoked_at.eq(now()),
+        role_grants::revoked_by.eq(by),
+    ))
+    .execute(conn)?;
     Ok(())
 }

@@ -1,0 +1,13 @@
+//! HTTP tests of the whole app, on SQLite and (when configured) PostgreSQL with Redis.
+
+mod helpers;
+
+mod assisted;
+mod auth;
+mod bad_input;
+mod concurrency;
+mod memberships;
+mod openapi;
+mod role_matrix;
+mod tokens;
+mod world;

@@ -1,0 +1,312 @@
+//! The permission matrix: every community-scoped endpoint, called by every role of community A
+//! against community A and against community B. The expectations are written out here, apart
+//! from the code's own permission table, so a change to either shows up as a failure.
+
+use crate::helpers::TestApp;
+use crate::world::{self, Side, World};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    PlatformAdmin,
+    RegionAdmin,
+    CommunityAdmin,
+    Staff,
+    GridWorker,
+    SocialWorker,
+    Volunteer,
+    Resident,
+    Member,
+    Outsider,
+}
+use Who::*;
+
+const EVERYONE: [Who; 11] = [
+    Anonymous,
+    PlatformAdmin,
+    RegionAdmin,
+    CommunityAdmin,
+    Staff,
+    GridWorker,
+    SocialWorker,
+    Volunteer,
+    Resident,
+    Member,
+    Outsider,
+];
+const ROSTER: &[Who] = &[
+    PlatformAdmin,
+    RegionAdmin,
+    CommunityAdmin,
+    Staff,
+    GridWorker,
+];
+const VERIFIERS: &[Who] = &[PlatformAdmin, CommunityAdmin, Staff, GridWorker];
+const ASSISTERS: &[Who] = &[CommunityAdmin, Staff, GridWorker];
+
+/// Who may call an endpoint on their own community.
+enum Allowed {
+    /// Anyone, logged in or not.
+    Public,
+    /// Anyone logged in.
+    AnyUser,
+    Roles(&'static [Who]),
+}
+
+struct Endpoint {
+    method: Method,
+    /// The documented path, to check that the matrix covers every operation.
+    documented: &'static str,
+    path: fn(&Side) -> String,
+    body: fn(&Side, &World, usize) -> Option<Value>,
+    allowed: Allowed,
+}
+
+fn endpoints() -> Vec<Endpoint> {
+    let none: fn(&Side, &World, usize) -> Option<Value> = |_, _, _| None;
+    let community = |s: &Side| format!("/communities/{}", s.community);
+    vec![
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}",
+            path: community,
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::PATCH,
+            documented: "/api/v1/communities/{id}",
+            path: community,
+            body: |_, _, n| Some(json!({ "households_count": 1300 + n })),
+            allowed: Allowed::Roles(&[PlatformAdmin, RegionAdmin, CommunityAdmin]),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/memberships",
+            path: |s| format!("/communities/{}/memberships", s.community),
+            body: none,
+            allowed: Allowed::Roles(ROSTER),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/memberships/{membership_id}/verify",
+            path: |s| {
+                format!(
+                    "/communities/{}/memberships/{}/verify",
+                    s.community, s.pending_membership
+                )
+            },
+            body: |_, _, _| Some(json!({})),
+            allowed: Allowed::Roles(VERIFIERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/memberships/{membership_id}/reject",
+            path: |s| {
+                format!(
+                    "/communities/{}/memberships/{}/reject",
+                    s.community, s.pending_membership
+                )
+            },
+            body: |_, _, _| Some(json!({ "reason": "地址核实不符" })),
+            allowed: Allowed::Roles(VERIFIERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/grids",
+            path: |s| format!("/communities/{}/grids", s.community),
+            body: none,
+            allowed: Allowed::Roles(ROSTER),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/grids",
+            path: |s| format!("/communities/{}/grids", s.community),
+            body: |_, _, n| Some(json!({ "name": format!("网格{n}") })),
+            allowed: Allowed::Roles(&[PlatformAdmin, CommunityAdmin]),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/households",
+            path: |s| format!("/communities/{}/households", s.community),
+            body: none,
+            allowed: Allowed::Roles(ROSTER),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/households",
+            path: |s| format!("/communities/{}/households", s.community),
+            body: |_, _, n| Some(json!({ "building": "9栋", "room": format!("{n}") })),
+            allowed: Allowed::Roles(VERIFIERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/roles",
+            path: |s| format!("/communities/{}/roles", s.community),
+            body: none,
+            allowed: Allowed::Roles(ROSTER),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/roles",
+            path: |s| format!("/communities/{}/roles", s.community),
+            // The side's own resident, so nobody without standing gains some.
+            body: |s, _, _| Some(json!({ "user_id": s.resident.id, "role": "volunteer" })),
+            allowed: Allowed::Roles(&[PlatformAdmin, RegionAdmin, CommunityAdmin]),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/audit-log",
+            path: |s| format!("/communities/{}/audit-log", s.community),
+            body: none,
+            allowed: Allowed::Roles(&[PlatformAdmin, RegionAdmin, CommunityAdmin]),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/assisted-residents",
+            path: |s| format!("/communities/{}/assisted-residents", s.community),
+            body: |s, _, n| {
+                Some(json!({ "display_name": format!("老人{n}"), "household_id": s.household }))
+            },
+            allowed: Allowed::Roles(ASSISTERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/assisted-sessions",
+            path: |s| format!("/communities/{}/assisted-sessions", s.community),
+            body: |s, _, _| {
+                Some(json!({ "resident_user_id": s.resident.id, "reason": "代为办理" }))
+            },
+            allowed: Allowed::Roles(ASSISTERS),
+        },
+        // Last: applying gives the caller standing in the community, changing later cells.
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/memberships",
+            path: |s| format!("/communities/{}/memberships", s.community),
+            body: |_, _, n| Some(json!({ "address": format!("{n}栋") })),
+            allowed: Allowed::AnyUser,
+        },
+    ]
+}
+
+/// Community-scoped operations tested elsewhere, with the reason.
+const COVERED_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "DELETE /api/v1/communities/{id}/roles/{grant_id}",
+        "roles are revoked in auth and grants tests (needs a fresh grant per call)",
+    ),
+    (
+        "DELETE /api/v1/communities/{id}/assisted-sessions/{session_id}",
+        "only the starting staff member may end it: assisted tests",
+    ),
+];
+
+fn token<'a>(world: &'a World, who: Who) -> Option<&'a str> {
+    let a = &world.a;
+    match who {
+        Anonymous => None,
+        PlatformAdmin => world.admin.token(),
+        RegionAdmin => a.region_admin.token(),
+        CommunityAdmin => a.community_admin.token(),
+        Staff => a.staff.token(),
+        GridWorker => a.grid_worker.token(),
+        SocialWorker => a.social_worker.token(),
+        Volunteer => a.volunteer.token(),
+        Resident => a.resident.token(),
+        Member => a.member.token(),
+        Outsider => world.outsider.token(),
+    }
+}
+
+/// What `who` (of community A) should get calling `endpoint` on A (`own`) or on B.
+fn expected(endpoint: &Endpoint, who: Who, own: bool) -> Result<(), StatusCode> {
+    match (&endpoint.allowed, who) {
+        (Allowed::Public, _) => Ok(()),
+        (_, Anonymous) => Err(StatusCode::UNAUTHORIZED),
+        (Allowed::AnyUser, _) => Ok(()),
+        (Allowed::Roles(roles), PlatformAdmin) => {
+            if roles.contains(&PlatformAdmin) {
+                Ok(())
+            } else {
+                Err(StatusCode::FORBIDDEN)
+            }
+        }
+        (Allowed::Roles(_), Outsider) => Err(StatusCode::NOT_FOUND),
+        (Allowed::Roles(_), _) if !own => Err(StatusCode::NOT_FOUND),
+        (Allowed::Roles(roles), _) => {
+            if roles.contains(&who) {
+                Ok(())
+            } else {
+                Err(StatusCode::FORBIDDEN)
+            }
+        }
+    }
+}
+
+async fn role_matrix(app: TestApp) {
+    let world = world::build(&app).await;
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for endpoint in endpoints() {
+        for who in EVERYONE {
+            for (own, side) in [(true, &world.a), (false, &world.b)] {
+                n += 1;
+                let path = (endpoint.path)(side);
+                let body = (endpoint.body)(side, &world, n);
+                let (status, response) = app
+                    .call(endpoint.method.clone(), &path, token(&world, who), body)
+                    .await;
+                let ok = match expected(&endpoint, who, own) {
+                    Ok(()) => status.is_success() || status == StatusCode::CONFLICT,
+                    Err(want) => status == want,
+                };
+                if !ok {
+                    let side = if own { "own" } else { "foreign" };
+                    failures.push(format!(
+                        "{} {path} as {who:?} ({side}): got {status}, want {:?}: {response}",
+                        endpoint.method,
+                        expected(&endpoint, who, own)
+                    ));
+                }
+                // A refused request must never carry the other community's data.
+                if status == StatusCode::NOT_FOUND {
+                    assert!(
+                        response.get("items").is_none() && response.get("id").is_none(),
+                        "{path}: {response}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {n} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+crate::backend_tests!(role_matrix);
+
+#[test]
+fn the_matrix_covers_every_community_scoped_operation() {
+    let doc: Value = serde_json::from_str(&wushe::openapi::document_json()).unwrap();
+    let tested: Vec<String> = endpoints()
+        .iter()
+        .map(|e| format!("{} {}", e.method, e.documented))
+        .collect();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if !path.starts_with("/api/v1/communities/{id}") {
+            continue;
+        }
+        for method in item.as_object().unwrap().keys() {
+            let operation = format!("{} {path}", method.to_uppercase());
+            let covered = tested.contains(&operation)
+                || COVERED_ELSEWHERE.iter().any(|(op, _)| *op == operation);
+            assert!(covered, "{operation} is missing from the permission matrix");
+        }
+    }
+}

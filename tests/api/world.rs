@@ -1,0 +1,191 @@
+//! A small world built through the API: two communities in different districts, with a
+//! person in every role in each, plus a platform admin and an outsider.
+
+use crate::helpers::{TestApp, User};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+pub struct Side {
+    pub district: i64,
+    pub street: i64,
+    pub community: i64,
+    pub household: i64,
+    pub region_admin: User,
+    pub community_admin: User,
+    pub staff: User,
+    pub grid_worker: User,
+    pub social_worker: User,
+    pub volunteer: User,
+    pub resident: User,
+    pub member: User,
+    /// The member's pending application.
+    pub pending_membership: i64,
+}
+
+pub struct World {
+    pub admin: User,
+    pub outsider: User,
+    pub a: Side,
+    pub b: Side,
+}
+
+pub async fn created(app: &TestApp, path: &str, token: &User, body: Value) -> Value {
+    let (status, response) = app.post(path, token.token(), body).await;
+    assert_eq!(status, StatusCode::CREATED, "POST {path}: {response}");
+    response
+}
+
+async fn grant(app: &TestApp, by: &User, community: i64, user: &User, role: &str) {
+    created(
+        app,
+        &format!("/communities/{community}/roles"),
+        by,
+        json!({ "user_id": user.id, "role": role }),
+    )
+    .await;
+}
+
+async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str) -> Side {
+    let id = |v: Value| v["id"].as_i64().unwrap();
+    let district = id(created(
+        app,
+        "/regions",
+        admin,
+        json!({ "parent_id": city, "level": "district", "name": format!("{label}区") }),
+    )
+    .await);
+    let street = id(created(
+        app,
+        "/regions",
+        admin,
+        json!({ "parent_id": district, "level": "street", "name": format!("{label}街道") }),
+    )
+    .await);
+    let community = id(created(
+        app,
+        "/communities",
+        admin,
+        json!({
+            "region_id": street, "kind": "urban", "name": format!("{label}社区"),
+            "facts": { "households_count": 1200, "residents_count": 3400 }
+        }),
+    )
+    .await);
+    let phone = |n: u32| format!("{prefix}{n:04}");
+    let region_admin = app.user(&phone(1), "区民政").await;
+    created(
+        app,
+        &format!("/regions/{district}/roles"),
+        admin,
+        json!({ "user_id": region_admin.id, "role": "region_admin" }),
+    )
+    .await;
+    let community_admin = app.user(&phone(2), "两委委员").await;
+    grant(app, admin, community, &community_admin, "community_admin").await;
+    let staff = app.user(&phone(3), "社区工作者").await;
+    grant(app, &community_admin, community, &staff, "community_staff").await;
+    let grid_worker = app.user(&phone(4), "网格员").await;
+    grant(
+        app,
+        &community_admin,
+        community,
+        &grid_worker,
+        "grid_worker",
+    )
+    .await;
+    let social_worker = app.user(&phone(5), "社工").await;
+    grant(
+        app,
+        &community_admin,
+        community,
+        &social_worker,
+        "social_worker",
+    )
+    .await;
+    let volunteer = app.user(&phone(6), "志愿者").await;
+    grant(app, &community_admin, community, &volunteer, "volunteer").await;
+    let grid = id(created(
+        app,
+        &format!("/communities/{community}/grids"),
+        &community_admin,
+        json!({ "name": "第一网格" }),
+    )
+    .await);
+    let household = id(created(
+        app,
+        &format!("/communities/{community}/households"),
+        &staff,
+        json!({ "grid_id": grid, "building": "1栋", "unit": "2单元", "room": "301" }),
+    )
+    .await);
+    let resident = app.user(&phone(7), "居民").await;
+    let application = created(
+        app,
+        &format!("/communities/{community}/memberships"),
+        &resident,
+        json!({ "household_id": household }),
+    )
+    .await;
+    let (status, body) = app
+        .post(
+            &format!(
+                "/communities/{community}/memberships/{}/verify",
+                id(application)
+            ),
+            staff.token(),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let member = app.user(&phone(8), "申请人").await;
+    let pending = created(
+        app,
+        &format!("/communities/{community}/memberships"),
+        &member,
+        json!({ "address": "2栋1单元502" }),
+    )
+    .await;
+    Side {
+        district,
+        street,
+        community,
+        household,
+        region_admin,
+        community_admin,
+        staff,
+        grid_worker,
+        social_worker,
+        volunteer,
+        resident,
+        member,
+        pending_membership: id(pending),
+    }
+}
+
+pub async fn build(app: &TestApp) -> World {
+    let admin = app.platform_admin("13500000000").await;
+    let id = |v: Value| v["id"].as_i64().unwrap();
+    let province = id(created(
+        app,
+        "/regions",
+        &admin,
+        json!({ "level": "province", "name": "湖南省", "code": "430000" }),
+    )
+    .await);
+    let city = id(created(
+        app,
+        "/regions",
+        &admin,
+        json!({ "parent_id": province, "level": "city", "name": "长沙市" }),
+    )
+    .await);
+    let a = side(app, &admin, city, "1370000", "岳麓").await;
+    let b = side(app, &admin, city, "1360000", "开福").await;
+    let outsider = app.user("13400000000", "路人").await;
+    World {
+        admin,
+        outsider,
+        a,
+        b,
+    }
+}
