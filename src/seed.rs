@@ -309,7 +309,7 @@ fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<(), ApiError> {
                 .get_result(conn)?;
             for room in 1..=4 {
                 let building = if kind == Kind::Rural {
-                    format!("{grid_name}")
+                    grid_name.to_string()
                 } else {
                     format!("{}栋", g + 1)
                 };

@@ -82,3 +82,20 @@ fn development_generates_and_keeps_a_key() {
             .any(|w| w.contains("WUSHE_JWT_SECRET"))
     );
 }
+
+#[test]
+fn readme_documents_every_setting_with_its_default() {
+    let readme = include_str!("../../README.md");
+    for setting in SETTINGS {
+        let row = readme
+            .lines()
+            .find(|line| line.starts_with(&format!("| `{}` |", setting.env)))
+            .unwrap_or_else(|| panic!("README has no configuration row for {}", setting.env));
+        assert!(
+            row.contains(setting.default),
+            "README row for {} does not give the default {:?}: {row}",
+            setting.env,
+            setting.default
+        );
+    }
+}

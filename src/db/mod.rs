@@ -26,11 +26,11 @@ pub struct Db {
 impl Db {
     /// Opens the pool. For SQLite the file and its directory are created if missing.
     pub fn connect(target: &DatabaseTarget, max_size: u32) -> Result<Self, String> {
-        if let DatabaseTarget::Sqlite(path) = target {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            }
+        if let DatabaseTarget::Sqlite(path) = target
+            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         let pool = Pool::builder()
             .max_size(max_size)

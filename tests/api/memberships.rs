@@ -149,7 +149,7 @@ async fn verification_flow(app: TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["target_id"] == id.to_string())
+        .find(|e| e["target_id"].as_str() == Some(id.to_string().as_str()))
         .expect("audited");
     assert_eq!(entry["actor_user_id"], a.grid_worker.id);
     assert_eq!(entry["before"]["status"], "pending");

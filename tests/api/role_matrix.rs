@@ -204,7 +204,7 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     ),
 ];
 
-fn token<'a>(world: &'a World, who: Who) -> Option<&'a str> {
+fn token(world: &World, who: Who) -> Option<&str> {
     let a = &world.a;
     match who {
         Anonymous => None,
