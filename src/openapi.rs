@@ -25,6 +25,8 @@ use utoipa_actix_web::AppExt;
         (name = "roles", description = "Appointing admins, staff, grid workers, social workers and volunteers"),
         (name = "assisted", description = "Accounts and sessions for residents helped in person"),
         (name = "audit", description = "Who changed what, when"),
+        (name = "ledger", description = "Balances, statements, verification and reversals of the points and time-bank ledger"),
+        (name = "points", description = "Points rules, staff adjustments, family gifts and expiry"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

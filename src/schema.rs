@@ -165,6 +165,124 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    point_settings (community_id) {
+        community_id -> BigInt,
+        time_bank_enabled -> Bool,
+        min_coverage_percent -> Integer,
+        star_thresholds_hours -> Text,
+        gift_monthly_limit_points -> BigInt,
+        gift_monthly_limit_minutes -> BigInt,
+        points_expiry_months -> Nullable<Integer>,
+        adjustment_daily_limit -> BigInt,
+        adjustment_approval_threshold -> BigInt,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_accounts (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        asset -> Text,
+        kind -> Text,
+        owner_user_id -> Nullable<BigInt>,
+        balance -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_transactions (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        kind -> Text,
+        memo -> Text,
+        ref_type -> Nullable<Text>,
+        ref_id -> Nullable<BigInt>,
+        reverses_id -> Nullable<BigInt>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> BigInt,
+        transaction_id -> BigInt,
+        community_id -> BigInt,
+        account_id -> BigInt,
+        asset -> Text,
+        amount -> BigInt,
+        balance_after -> BigInt,
+        chain_seq -> BigInt,
+        prev_hash -> Text,
+        hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_chain_heads (community_id) {
+        community_id -> BigInt,
+        seq -> BigInt,
+        last_hash -> Text,
+    }
+}
+
+diesel::table! {
+    point_adjustments (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        user_id -> BigInt,
+        asset -> Text,
+        amount -> BigInt,
+        reason -> Text,
+        status -> Text,
+        requested_by -> BigInt,
+        requested_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+        transaction_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    reward_items (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        name -> Text,
+        description -> Nullable<Text>,
+        price_points -> BigInt,
+        stock -> Integer,
+        per_person_limit -> Nullable<Integer>,
+        active -> Bool,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    redemptions (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        item_id -> BigInt,
+        user_id -> BigInt,
+        quantity -> Integer,
+        points -> BigInt,
+        status -> Text,
+        transaction_id -> BigInt,
+        refund_transaction_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(communities -> regions (region_id));
@@ -172,6 +290,9 @@ diesel::joinable!(grids -> communities (community_id));
 diesel::joinable!(households -> communities (community_id));
 diesel::joinable!(memberships -> communities (community_id));
 diesel::joinable!(memberships -> households (household_id));
+diesel::joinable!(ledger_entries -> ledger_accounts (account_id));
+diesel::joinable!(ledger_entries -> ledger_transactions (transaction_id));
+diesel::joinable!(redemptions -> reward_items (item_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -186,4 +307,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     assisted_sessions,
     audit_log,
     idempotency_keys,
+    point_settings,
+    ledger_accounts,
+    ledger_transactions,
+    ledger_entries,
+    ledger_chain_heads,
+    point_adjustments,
+    reward_items,
+    redemptions,
 );

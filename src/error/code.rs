@@ -23,6 +23,9 @@ pub enum Code {
     AlreadyExists,
     InvalidState,
     IdempotencyKeyReused,
+    InsufficientBalance,
+    OutOfStock,
+    LimitExceeded,
     PayloadTooLarge,
     RateLimited,
     ServiceUnavailable,
@@ -49,6 +52,9 @@ impl Code {
             Self::AlreadyExists => "already_exists",
             Self::InvalidState => "invalid_state",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::InsufficientBalance => "insufficient_balance",
+            Self::OutOfStock => "out_of_stock",
+            Self::LimitExceeded => "limit_exceeded",
             Self::PayloadTooLarge => "payload_too_large",
             Self::RateLimited => "rate_limited",
             Self::ServiceUnavailable => "service_unavailable",
@@ -70,7 +76,11 @@ impl Code {
             Self::AccountDisabled | Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::AlreadyExists | Self::InvalidState => StatusCode::CONFLICT,
+            Self::AlreadyExists
+            | Self::InvalidState
+            | Self::InsufficientBalance
+            | Self::OutOfStock
+            | Self::LimitExceeded => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -138,6 +148,9 @@ impl Code {
                 "同一个幂等键已用于不同的请求",
                 "This Idempotency-Key was already used for a different request",
             ),
+            Self::InsufficientBalance => ("余额不足", "The balance is not enough for this"),
+            Self::OutOfStock => ("库存不足", "Not enough in stock"),
+            Self::LimitExceeded => ("超出允许的限额", "This goes beyond the limit allowed"),
             Self::PayloadTooLarge => ("请求内容过大", "The request body is too large"),
             Self::RateLimited => (
                 "操作过于频繁，请稍后再试",

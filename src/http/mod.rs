@@ -1,6 +1,7 @@
 //! HTTP plumbing: the app with its middleware, extractors, and the server.
 
 mod docs;
+pub mod idempotency;
 pub mod json;
 pub mod metrics;
 mod ops;
@@ -34,6 +35,8 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::roles::routes::routes(cfg);
     crate::assisted::routes::routes(cfg);
     crate::audit::routes::routes(cfg);
+    crate::ledger::routes::routes(cfg);
+    crate::points::routes::routes(cfg);
 }
 
 /// The documented routes: the API and the health probes. Also used to build the OpenAPI file.

@@ -13,6 +13,18 @@ pub enum Permission {
     ViewAuditLog,
     /// Create accounts for residents without phones and act for them in person.
     AssistResidents,
+    /// See one's own balances and statement: anyone with standing in the community.
+    ViewOwnAccount,
+    /// See anyone's balances and statements, the ledger summary and its verification.
+    ViewLedger,
+    /// Undo a ledger transaction with a reversing one.
+    ReverseTransactions,
+    /// Credit or debit points by hand, and approve another staff member's large adjustment.
+    AdjustPoints,
+    /// Stock the rewards shop and hand over (or cancel) redemptions.
+    ManageRewards,
+    /// Change the community's points, time-bank and expiry settings.
+    ManagePointSettings,
 }
 
 impl Permission {
@@ -32,6 +44,11 @@ impl Permission {
             Self::ViewAuditLog => &[PlatformAdmin, RegionAdmin, CommunityAdmin],
             // Acting for a resident is done face to face by local staff, not from the centre.
             Self::AssistResidents => &[CommunityAdmin, CommunityStaff, GridWorker],
+            Self::ViewOwnAccount => &Role::ALL,
+            Self::ViewLedger => &[PlatformAdmin, RegionAdmin, CommunityAdmin, CommunityStaff],
+            Self::ReverseTransactions => &[PlatformAdmin, CommunityAdmin],
+            Self::AdjustPoints | Self::ManageRewards => &[CommunityAdmin, CommunityStaff],
+            Self::ManagePointSettings => &[PlatformAdmin, CommunityAdmin],
         }
     }
 }

@@ -117,6 +117,18 @@ pub fn in_community(
     })
 }
 
+/// The caller's standing in the community, if it allows `permission` (404 or 403 if not).
+pub fn require(
+    conn: &mut DbConnection,
+    user_id: i64,
+    community_id: i64,
+    permission: Permission,
+) -> Result<Standing, ApiError> {
+    let standing = in_community(conn, user_id, community_id)?;
+    standing.require(permission)?;
+    Ok(standing)
+}
+
 /// The caller's administrative roles over `region_id`; 404 if the region does not exist.
 pub fn in_region(
     conn: &mut DbConnection,

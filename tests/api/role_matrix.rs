@@ -45,6 +45,20 @@ const ROSTER: &[Who] = &[
 ];
 const VERIFIERS: &[Who] = &[PlatformAdmin, CommunityAdmin, Staff, GridWorker];
 const ASSISTERS: &[Who] = &[CommunityAdmin, Staff, GridWorker];
+/// Everyone with any standing in the community.
+const STANDING: &[Who] = &[
+    PlatformAdmin,
+    RegionAdmin,
+    CommunityAdmin,
+    Staff,
+    GridWorker,
+    SocialWorker,
+    Volunteer,
+    Resident,
+    Member,
+];
+const LEDGER_READERS: &[Who] = &[PlatformAdmin, RegionAdmin, CommunityAdmin, Staff];
+const POINT_RULERS: &[Who] = &[PlatformAdmin, CommunityAdmin];
 
 /// Who may call an endpoint on their own community.
 enum Allowed {
@@ -181,6 +195,106 @@ fn endpoints() -> Vec<Endpoint> {
             },
             allowed: Allowed::Roles(ASSISTERS),
         },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/ledger/me",
+            path: |s| format!("/communities/{}/ledger/me", s.community),
+            body: none,
+            allowed: Allowed::Roles(STANDING),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/ledger/me/entries",
+            path: |s| format!("/communities/{}/ledger/me/entries", s.community),
+            body: none,
+            allowed: Allowed::Roles(STANDING),
+        },
+        // The admin's own account: everyone else needs the right to read other people's.
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/ledger/members/{user_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/ledger/members/{}",
+                    s.community, s.community_admin.id
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(LEDGER_READERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/ledger/members/{user_id}/entries",
+            path: |s| {
+                format!(
+                    "/communities/{}/ledger/members/{}/entries",
+                    s.community, s.community_admin.id
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(LEDGER_READERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/ledger/summary",
+            path: |s| format!("/communities/{}/ledger/summary", s.community),
+            body: none,
+            allowed: Allowed::Roles(LEDGER_READERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/ledger/verify",
+            path: |s| format!("/communities/{}/ledger/verify", s.community),
+            body: none,
+            allowed: Allowed::Roles(LEDGER_READERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/points/settings",
+            path: |s| format!("/communities/{}/points/settings", s.community),
+            body: none,
+            allowed: Allowed::Roles(STANDING),
+        },
+        Endpoint {
+            method: Method::PUT,
+            documented: "/api/v1/communities/{id}/points/settings",
+            path: |s| format!("/communities/{}/points/settings", s.community),
+            body: |_, _, _| {
+                Some(json!({
+                    "time_bank_enabled": true, "min_coverage_percent": 60,
+                    "star_thresholds_hours": [100, 300, 600, 1000, 1500],
+                    "gift_monthly_limit_points": 500, "gift_monthly_limit_minutes": 600,
+                    "points_expiry_months": null, "adjustment_daily_limit": 500,
+                    "adjustment_approval_threshold": 100
+                }))
+            },
+            allowed: Allowed::Roles(POINT_RULERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/points/adjustments",
+            path: |s| format!("/communities/{}/points/adjustments", s.community),
+            body: none,
+            allowed: Allowed::Roles(LEDGER_READERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/points/adjustments",
+            path: |s| format!("/communities/{}/points/adjustments", s.community),
+            body: |s, _, _| {
+                Some(
+                    json!({ "user_id": s.resident.id, "asset": "points", "amount": 1, "reason": "矩阵测试调整" }),
+                )
+            },
+            allowed: Allowed::Roles(&[CommunityAdmin, Staff]),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/points/expiry-runs",
+            path: |s| format!("/communities/{}/points/expiry-runs", s.community),
+            body: none,
+            allowed: Allowed::Roles(POINT_RULERS),
+        },
         // Last: applying gives the caller standing in the community, changing later cells.
         Endpoint {
             method: Method::POST,
@@ -197,6 +311,22 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "DELETE /api/v1/communities/{id}/roles/{grant_id}",
         "roles are revoked in auth and grants tests (needs a fresh grant per call)",
+    ),
+    (
+        "POST /api/v1/communities/{id}/points/adjustments/{adjustment_id}/approve",
+        "needs a pending adjustment by another staff member: points tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/points/adjustments/{adjustment_id}/reject",
+        "needs a pending adjustment: points tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/points/gifts",
+        "needs two people of one household with points: points tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/ledger/transactions/{transaction_id}/reversal",
+        "needs a transaction to reverse, once: ledger tests",
     ),
     (
         "DELETE /api/v1/communities/{id}/assisted-sessions/{session_id}",
