@@ -129,6 +129,10 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             tracing::info!("database is up to date");
             Ok(())
         }
+        // Demo accounts share a published password; never load them into a real deployment.
+        Command::SeedDemo if state.config.mode == crate::config::Mode::Production => {
+            Err("seed-demo refuses to run with WUSHE_ENV=production".into())
+        }
         Command::SeedDemo => crate::seed::run(&state).await,
         Command::CreateAdmin {
             login,

@@ -36,6 +36,12 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}";
 
+const DECREMENT_SCRIPT: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local n = redis.call('DECR', KEYS[1])
+if n <= 0 then redis.call('DEL', KEYS[1]) end
+return n";
+
 impl Kv {
     pub fn memory() -> Self {
         Self::Memory(Arc::default())
@@ -82,6 +88,25 @@ impl Kv {
                     count,
                     resets_in: Duration::from_millis(ttl_ms.max(0) as u64),
                 })
+            }
+        }
+    }
+
+    /// Takes one back from a live counter, keeping its window; absent counters stay absent.
+    pub async fn decrement(&self, key: &str) -> Result<(), ApiError> {
+        match self {
+            Self::Memory(store) => {
+                store.lock().map_err(ApiError::internal)?.decrement(key);
+                Ok(())
+            }
+            Self::Redis { conn, prefix } => {
+                let mut conn = conn.clone();
+                redis::Script::new(DECREMENT_SCRIPT)
+                    .key(format!("{prefix}{key}"))
+                    .invoke_async::<i64>(&mut conn)
+                    .await
+                    .map(|_| ())
+                    .map_err(ApiError::unavailable)
             }
         }
     }
@@ -188,6 +213,16 @@ impl MemoryStore {
         Counter {
             count,
             resets_in: expires - now,
+        }
+    }
+
+    fn decrement(&mut self, key: &str) {
+        match self.live(key, Instant::now()) {
+            Some((count, expires)) if count > 1 => self.set_until(key, count - 1, expires),
+            Some(_) => {
+                self.entries.remove(key);
+            }
+            None => {}
         }
     }
 

@@ -169,9 +169,16 @@ async fn start_session(
         .write(move |conn| {
             standing::in_community(conn, caller.user_id, community_id)?
                 .require(Permission::AssistResidents)?;
-            if !standing::in_community(conn, body.resident_user_id, community_id)?
-                .has(Role::Resident)
-            {
+            // Only accounts made for residents without a phone can be acted for: anyone else
+            // logs in themselves, and acting for a role holder would lend their powers.
+            let assisted: bool = crate::schema::users::table
+                .find(body.resident_user_id)
+                .select(crate::schema::users::assisted)
+                .first(conn)
+                .optional()?
+                .unwrap_or(false);
+            let standing = standing::in_community(conn, body.resident_user_id, community_id)?;
+            if !assisted || !standing.has(Role::Resident) {
                 return Err(ApiError::invalid_field("resident_user_id", "not_found"));
             }
             let started = now();

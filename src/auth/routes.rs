@@ -171,7 +171,7 @@ async fn login(
         .as_ref()
         .map_or_else(|| body.login.trim().to_lowercase(), ToString::to_string);
     let throttle = throttle(&state);
-    throttle.check_login(&throttle_key, &ip).await?;
+    throttle.begin_login(&throttle_key, &ip).await?;
     let user = match account_login {
         Some(account_login) => {
             state
@@ -183,7 +183,6 @@ async fn login(
     };
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
     if !state.passwords.verify(stored_hash, body.password).await? {
-        throttle.record_failure(&throttle_key, &ip).await?;
         return Err(ApiError::new(Code::InvalidCredentials));
     }
     let Some(user) = user else {
@@ -192,7 +191,7 @@ async fn login(
     if !user.is_active() {
         return Err(ApiError::new(Code::AccountDisabled));
     }
-    throttle.record_success(&throttle_key).await?;
+    throttle.record_success(&throttle_key, &ip).await?;
     let ttl = state.config.refresh_token_ttl;
     let (session_id, refresh_token) = state
         .db

@@ -19,33 +19,27 @@ impl Throttle<'_> {
         format!("login-failures:ip:{ip}")
     }
 
-    /// Refuses the attempt while either counter is at its limit.
-    pub async fn check_login(&self, login: &str, ip: &str) -> Result<(), ApiError> {
+    /// Counts the attempt before the password is checked, so a burst of parallel guesses is
+    /// cut off at the limit instead of all passing a check made before any of them failed.
+    /// Refuses the attempt once either counter is past its limit.
+    pub async fn begin_login(&self, login: &str, ip: &str) -> Result<(), ApiError> {
         for (key, limit) in [
             (Self::account_key(login), self.limits.per_account),
             (Self::ip_key(ip), self.limits.per_ip),
         ] {
-            let counter = self.kv.get(&key).await?;
-            if counter.count >= limit {
+            let counter = self.kv.increment(&key, self.limits.window).await?;
+            if counter.count > limit {
                 return Err(ApiError::rate_limited(counter.resets_in.as_secs() + 1));
             }
         }
         Ok(())
     }
 
-    pub async fn record_failure(&self, login: &str, ip: &str) -> Result<(), ApiError> {
-        self.kv
-            .increment(&Self::account_key(login), self.limits.window)
-            .await?;
-        self.kv
-            .increment(&Self::ip_key(ip), self.limits.window)
-            .await?;
-        Ok(())
-    }
-
-    /// A successful login forgives the account's earlier mistakes (not the address's).
-    pub async fn record_success(&self, login: &str) -> Result<(), ApiError> {
-        self.kv.delete(&Self::account_key(login)).await
+    /// A successful login forgives the account's earlier mistakes, and takes back its own
+    /// count at the address: only failures count against an address.
+    pub async fn record_success(&self, login: &str, ip: &str) -> Result<(), ApiError> {
+        self.kv.delete(&Self::account_key(login)).await?;
+        self.kv.decrement(&Self::ip_key(ip)).await
     }
 
     pub async fn check_registration(&self, ip: &str) -> Result<(), ApiError> {

@@ -166,6 +166,13 @@ impl From<DieselError> for ApiError {
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 Self::unavailable(err)
             }
+            // PostgreSQL cannot store NUL; whatever carried it (a query parameter, say) is bad
+            // input, not a server fault.
+            DieselError::DatabaseError(_, info)
+                if info.message().contains("invalid byte sequence") =>
+            {
+                Self::invalid_field("query", "control_characters")
+            }
             // SQLite reports lock timeouts as an unclassified error; they are transient.
             DieselError::DatabaseError(_, info) if is_lock_timeout(info.message()) => {
                 Self::unavailable(err)

@@ -76,6 +76,11 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
 /// Parses and validates a complete body.
 pub fn parse_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
     let text = std::str::from_utf8(body).map_err(|_| ApiError::new(Code::InvalidUtf8))?;
+    // NUL is valid in JSON strings but in no text this API keeps, and PostgreSQL cannot store
+    // it; refuse it here once rather than in every field's rules.
+    if text.contains("\\u0000") {
+        return Err(ApiError::invalid_field("body", "control_characters"));
+    }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
@@ -165,6 +170,11 @@ mod tests {
         assert_eq!(
             field_codes(unknown),
             [("role".into(), "unknown_field".into())]
+        );
+        let nul = parse_body::<Input>(br#"{"name":"a\u0000","age":1}"#).unwrap_err();
+        assert_eq!(
+            field_codes(nul),
+            [("body".into(), "control_characters".into())]
         );
         let long = parse_body::<Input>(br#"{"name":"abcdef","age":1}"#).unwrap_err();
         assert_eq!(field_codes(long), [("name".into(), "length".into())]);

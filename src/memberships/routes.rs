@@ -215,6 +215,10 @@ async fn decide(
             standing::in_community(conn, caller.user_id, community_id)?
                 .require(Permission::VerifyResidents)?;
             let before = store::get(conn, community_id, membership_id)?;
+            // Nobody decides their own residency: a second person must vouch for it.
+            if before.user_id == caller.actor_id() {
+                return Err(ApiError::forbidden().with_field("membership_id", "own_application"));
+            }
             if let Some(household_id) = household_id {
                 households::in_community(conn, community_id, household_id, "household_id")?;
             }

@@ -132,9 +132,17 @@ pub fn grant(
     role: Role,
     by: i64,
 ) -> Result<RoleGrantView, ApiError> {
-    let user_exists = users::table.find(user_id).count().get_result::<i64>(conn)? > 0;
-    if !user_exists {
-        return Err(ApiError::invalid_field("user_id", "not_found"));
+    let assisted: Option<bool> = users::table
+        .find(user_id)
+        .select(users::assisted)
+        .first(conn)
+        .optional()?;
+    match assisted {
+        None => return Err(ApiError::invalid_field("user_id", "not_found")),
+        // Staff act for assisted residents in person; lending them a role would let any
+        // assisted session exercise it.
+        Some(true) => return Err(ApiError::invalid_field("user_id", "assisted_account")),
+        Some(false) => {}
     }
     if holds(conn, scope, user_id, role)? {
         return Err(ApiError::new(Code::AlreadyExists).with_field("role", "already_exists"));

@@ -132,7 +132,7 @@ async fn assisted_sessions_expire_on_time() {
         &app,
         &format!("/communities/{}/assisted-sessions", a.community),
         &a.staff,
-        json!({ "resident_user_id": a.resident.id, "reason": "代办" }),
+        json!({ "resident_user_id": a.assisted_resident, "reason": "代办" }),
     )
     .await;
     let token = session["access_token"].as_str().unwrap();
@@ -144,4 +144,40 @@ async fn assisted_sessions_expire_on_time() {
     );
 }
 
-crate::backend_tests!(assisted_session_acts_for_the_resident_and_is_audited);
+/// Acting for someone lends the staff member their powers, so only assisted accounts (which
+/// never hold a role) can be acted for: never an ordinary resident or a role holder.
+async fn only_assisted_accounts_can_be_acted_for(app: TestApp) {
+    let world = world::build(&app).await;
+    let a = &world.a;
+    for target in [a.resident.id, a.community_admin.id, a.staff.id] {
+        let (status, body) = app
+            .post(
+                &format!("/communities/{}/assisted-sessions", a.community),
+                a.grid_worker.token(),
+                json!({ "resident_user_id": target, "reason": "代办" }),
+            )
+            .await;
+        assert_eq!(
+            (status, body["errors"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("resident_user_id")),
+            "acting for user {target}: {body}"
+        );
+    }
+    let (status, body) = app
+        .post(
+            &format!("/communities/{}/roles", a.community),
+            a.community_admin.token(),
+            json!({ "user_id": a.assisted_resident, "role": "volunteer" }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("assisted_account")),
+        "{body}"
+    );
+}
+
+crate::backend_tests!(
+    assisted_session_acts_for_the_resident_and_is_audited,
+    only_assisted_accounts_can_be_acted_for
+);

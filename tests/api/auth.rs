@@ -210,11 +210,38 @@ async fn concurrent_refreshes_with_one_token_count_as_reuse(app: TestApp) {
         (0..4).map(|_| app.post("/auth/refresh", None, body.clone())),
     )
     .await;
+    // Refreshes are serialised by their write transaction: the first wins, and every other
+    // one is a reuse, which also ends the session the winner just renewed.
     let succeeded = results.iter().filter(|(s, _)| *s == StatusCode::OK).count();
-    assert!(
-        succeeded <= 1,
-        "one refresh token yields at most one new pair, got {succeeded}"
+    assert_eq!(
+        succeeded, 1,
+        "one refresh token yields exactly one new pair: {results:?}"
     );
+    // The first loser is caught reusing; later ones find the session already revoked.
+    let losers: Vec<_> = results
+        .iter()
+        .filter(|(s, _)| *s != StatusCode::OK)
+        .collect();
+    assert!(losers.iter().all(|(s, b)| *s == StatusCode::UNAUTHORIZED
+        && matches!(
+            b["code"].as_str(),
+            Some("refresh_token_reused" | "refresh_token_invalid")
+        )));
+    assert!(
+        losers
+            .iter()
+            .any(|(_, b)| b["code"] == "refresh_token_reused"),
+        "{losers:?}"
+    );
+    let winner = results.iter().find(|(s, _)| *s == StatusCode::OK).unwrap();
+    let (status, _) = app
+        .post(
+            "/auth/refresh",
+            None,
+            json!({ "refresh_token": winner.1["refresh_token"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the family was revoked");
 }
 
 async fn logout_ends_the_session_at_once(app: TestApp) {

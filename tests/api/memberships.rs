@@ -347,3 +347,29 @@ crate::backend_tests!(
     roles_are_granted_and_revoked_with_an_audit_trail,
     public_community_views_hide_personal_data
 );
+
+/// Staff who live in the community apply like anyone else, and someone else must verify them.
+async fn nobody_verifies_their_own_residency(app: TestApp) {
+    let world = world::build(&app).await;
+    let a = &world.a;
+    let application = created(
+        &app,
+        &format!("/communities/{}/memberships", a.community),
+        &a.grid_worker,
+        json!({ "household_id": a.household }),
+    )
+    .await;
+    let verify = format!(
+        "/communities/{}/memberships/{}/verify",
+        a.community, application["id"]
+    );
+    let (status, body) = app.post(&verify, a.grid_worker.token(), json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = app.post(&verify, a.staff.token(), json!({})).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("verified"))
+    );
+}
+
+crate::backend_tests!(nobody_verifies_their_own_residency);

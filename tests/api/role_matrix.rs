@@ -191,7 +191,7 @@ fn endpoints() -> Vec<Endpoint> {
             documented: "/api/v1/communities/{id}/assisted-sessions",
             path: |s| format!("/communities/{}/assisted-sessions", s.community),
             body: |s, _, _| {
-                Some(json!({ "resident_user_id": s.resident.id, "reason": "代为办理" }))
+                Some(json!({ "resident_user_id": s.assisted_resident, "reason": "代为办理" }))
             },
             allowed: Allowed::Roles(ASSISTERS),
         },

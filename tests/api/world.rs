@@ -20,6 +20,8 @@ pub struct Side {
     pub member: User,
     /// The member's pending application.
     pub pending_membership: i64,
+    /// A resident without a phone, whose account staff created and act for in person.
+    pub assisted_resident: i64,
 }
 
 pub struct World {
@@ -145,7 +147,15 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         json!({ "address": "2栋1单元502" }),
     )
     .await;
+    let assisted = created(
+        app,
+        &format!("/communities/{community}/assisted-residents"),
+        &grid_worker,
+        json!({ "display_name": "独居老人", "household_id": household }),
+    )
+    .await;
     Side {
+        assisted_resident: assisted["user"]["id"].as_i64().unwrap(),
         district,
         street,
         community,
