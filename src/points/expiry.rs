@@ -27,11 +27,12 @@ pub struct ExpiryRun {
     pub points: i64,
 }
 
-/// Expires what is due in one community now; writes nothing where no expiry is configured.
+/// Expires what is due in one community at `at` (now, except in tests); writes nothing where no expiry is configured.
 pub fn expire_community(
     conn: &mut DbConnection,
     community_id: i64,
     by: Option<i64>,
+    at: NaiveDateTime,
 ) -> Result<ExpiryRun, ApiError> {
     let mut run = ExpiryRun {
         community_id,
@@ -41,7 +42,7 @@ pub fn expire_community(
         return Ok(run);
     };
     ledger::lock_community(conn, community_id)?;
-    let cutoff = calendar::months_before(now(), months.unsigned_abs());
+    let cutoff = calendar::months_before(at, months.unsigned_abs());
     let accounts: Vec<(i64, Option<i64>)> = ledger_accounts::table
         .filter(ledger_accounts::community_id.eq(community_id))
         .filter(ledger_accounts::asset.eq(Asset::Points.as_str()))
@@ -93,12 +94,13 @@ fn due_amount(
     cutoff: NaiveDateTime,
 ) -> Result<i64, ApiError> {
     let row: Due = diesel::sql_query(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN amount > 0 AND created_at < $2 THEN amount \
+        "SELECT CAST(COALESCE(SUM(CASE WHEN amount > 0 AND created_at < $1 THEN amount \
                                       WHEN amount < 0 THEN amount ELSE 0 END), 0) AS BIGINT) AS due \
-         FROM ledger_entries WHERE account_id = $1",
+         FROM ledger_entries WHERE account_id = $2",
     )
-    .bind::<BigInt, _>(account_id)
+    // SQLite numbers `$n` parameters in order of first appearance, so they appear in order.
     .bind::<Timestamp, _>(cutoff)
+    .bind::<BigInt, _>(account_id)
     .get_result(conn)?;
     Ok(row.due)
 }
@@ -111,7 +113,7 @@ pub fn expire_all(conn: &mut DbConnection) -> Result<Vec<ExpiryRun>, ApiError> {
         .load(conn)?;
     let mut runs = Vec::new();
     for id in ids {
-        let run = crate::db::write_tx(conn, |conn| expire_community(conn, id, None))?;
+        let run = crate::db::write_tx(conn, |conn| expire_community(conn, id, None, now()))?;
         if run.accounts > 0 {
             runs.push(run);
         }

@@ -190,7 +190,12 @@ async fn run_expiry(
                 community_id,
                 Permission::ManagePointSettings,
             )?;
-            expiry::expire_community(conn, community_id, Some(caller.actor_id()))
+            expiry::expire_community(
+                conn,
+                community_id,
+                Some(caller.actor_id()),
+                crate::db::now(),
+            )
         })
         .await?;
     Ok(HttpResponse::Ok().json(run))

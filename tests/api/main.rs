@@ -8,6 +8,7 @@ mod bad_input;
 mod concurrency;
 mod memberships;
 mod openapi;
+mod points;
 mod role_matrix;
 mod tokens;
 mod world;
