@@ -125,6 +125,30 @@ where
     Err(ApiError::unavailable("idempotency key still in flight"))
 }
 
+/// The usual shape of a retryable write: the request body is fingerprinted, then `work` runs
+/// once per key with the caller and the body.
+pub async fn once_with_body<B, T, F>(
+    state: &AppState,
+    caller: Caller,
+    req: &HttpRequest,
+    key: IdempotencyKey,
+    body: B,
+    status: StatusCode,
+    work: F,
+) -> ApiResult<HttpResponse>
+where
+    B: Serialize + Send + Sync + 'static,
+    T: Serialize + Send + 'static,
+    F: Fn(&mut DbConnection, &Caller, &B) -> ApiResult<T> + Send + Sync + 'static,
+{
+    let fingerprint = fingerprint(req, &body);
+    let actor = caller.clone();
+    once(state, &caller, key, fingerprint, status, move |conn| {
+        work(conn, &actor, &body)
+    })
+    .await
+}
+
 fn respond(status: u16, body: String, replayed: bool) -> HttpResponse {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     let mut response = HttpResponse::build(status);

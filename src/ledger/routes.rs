@@ -227,42 +227,40 @@ async fn reverse_transaction(
     body: Json<ReversalRequest>,
 ) -> ApiResult<HttpResponse> {
     let (community_id, transaction_id) = path.into_inner();
-    let fingerprint = idempotency::fingerprint(&req, &*body);
-    let reason = body.into_inner().reason;
-    let actor = caller.clone();
-    idempotency::once(
+    idempotency::once_with_body(
         &state,
-        &caller,
+        caller,
+        &req,
         key,
-        fingerprint,
+        body.into_inner(),
         StatusCode::CREATED,
-        move |conn| {
+        move |conn, caller, body| {
             standing::require(
                 conn,
-                actor.user_id,
+                caller.user_id,
                 community_id,
                 Permission::ReverseTransactions,
             )?;
+            let memo = &body.reason;
             let posted = reverse(
                 conn,
                 community_id,
                 transaction_id,
-                &reason,
-                Some(actor.actor_id()),
+                memo,
+                Some(caller.actor_id()),
             )?;
-            let view = ReversalView {
-                transaction_id: posted.transaction_id,
-                reverses_id: transaction_id,
-            };
             let change = Change::in_community(
                 community_id,
                 "ledger.reversed",
                 "ledger_transaction",
                 transaction_id,
             )
-            .after(&serde_json::json!({ "reversal_id": posted.transaction_id, "reason": reason }));
-            audit::record(conn, &(&actor).into(), change)?;
-            Ok(view)
+            .after(&serde_json::json!({ "reversal_id": posted.transaction_id, "reason": memo }));
+            audit::record(conn, &caller.into(), change)?;
+            Ok(ReversalView {
+                transaction_id: posted.transaction_id,
+                reverses_id: transaction_id,
+            })
         },
     )
     .await

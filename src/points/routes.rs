@@ -80,15 +80,14 @@ async fn request_adjustment(
     body: Json<AdjustmentRequest>,
 ) -> ApiResult<HttpResponse> {
     let community_id = id.into_inner();
-    let fingerprint = idempotency::fingerprint(&req, &*body);
-    let (body, actor) = (body.into_inner(), caller.clone());
-    idempotency::once(
+    idempotency::once_with_body(
         &state,
-        &caller,
+        caller,
+        &req,
         key,
-        fingerprint,
+        body.into_inner(),
         StatusCode::CREATED,
-        move |conn| adjustments::request(conn, &actor, community_id, &body),
+        move |conn, caller, body| adjustments::request(conn, caller, community_id, body),
     )
     .await
 }
@@ -158,15 +157,14 @@ async fn give_gift(
     body: Json<GiftRequest>,
 ) -> ApiResult<HttpResponse> {
     let community_id = id.into_inner();
-    let fingerprint = idempotency::fingerprint(&req, &*body);
-    let (body, actor) = (body.into_inner(), caller.clone());
-    idempotency::once(
+    idempotency::once_with_body(
         &state,
-        &caller,
+        caller,
+        &req,
         key,
-        fingerprint,
+        body.into_inner(),
         StatusCode::CREATED,
-        move |conn| gifts::give(conn, &actor, community_id, &body),
+        move |conn, caller, body| gifts::give(conn, caller, community_id, body),
     )
     .await
 }
