@@ -38,6 +38,15 @@ pub struct EntriesQuery {
     pub limit: Option<i64>,
 }
 
+/// Anyone with standing reads their own account; other people's need the ledger right.
+fn to_read(caller: &Caller, user_id: i64) -> Permission {
+    if user_id == caller.user_id {
+        Permission::ViewOwnAccount
+    } else {
+        Permission::ViewLedger
+    }
+}
+
 async fn balances(
     state: &AppState,
     caller: Caller,
@@ -47,12 +56,12 @@ async fn balances(
     state
         .db
         .run(move |conn| {
-            let permission = if user_id == caller.user_id {
-                Permission::ViewOwnAccount
-            } else {
-                Permission::ViewLedger
-            };
-            standing::require(conn, caller.user_id, community_id, permission)?;
+            standing::require(
+                conn,
+                caller.user_id,
+                community_id,
+                to_read(&caller, user_id),
+            )?;
             statement::balances(conn, community_id, user_id)
         })
         .await
@@ -74,12 +83,12 @@ async fn entries(
     state
         .db
         .run(move |conn| {
-            let permission = if user_id == caller.user_id {
-                Permission::ViewOwnAccount
-            } else {
-                Permission::ViewLedger
-            };
-            standing::require(conn, caller.user_id, community_id, permission)?;
+            standing::require(
+                conn,
+                caller.user_id,
+                community_id,
+                to_read(&caller, user_id),
+            )?;
             let rows = statement::entries(conn, community_id, user_id, asset, page)?;
             Ok(Paged::from_rows(rows, page, |e| e.id))
         })
