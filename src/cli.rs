@@ -54,6 +54,9 @@ enum Command {
     },
     /// Print the OpenAPI 3.1 document as JSON (the committed api-docs/openapi.json).
     Openapi,
+    /// Expire unspent points older than each community's `points_expiry_months`, oldest
+    /// first, and print what lapsed. Safe to run at any time: a second run finds nothing.
+    ExpirePoints,
 }
 
 pub fn main() -> ExitCode {
@@ -150,5 +153,20 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             crate::seed::create_admin(&state, &login, &password, &name).await
         }
         Command::Openapi => Ok(()),
+        Command::ExpirePoints => {
+            let runs = state
+                .db
+                .run(crate::points::expiry::expire_all)
+                .await
+                .map_err(|e| e.to_string())?;
+            for run in &runs {
+                println!(
+                    "community {}: {} points expired from {} accounts",
+                    run.community_id, run.points, run.accounts
+                );
+            }
+            println!("{} communities had points to expire", runs.len());
+            Ok(())
+        }
     }
 }

@@ -29,16 +29,26 @@ pub(super) fn lock_head(
     community_id: i64,
     count: i64,
 ) -> Result<(i64, String), ApiError> {
-    diesel::sql_query(
-        "INSERT INTO ledger_chain_heads (community_id, seq, last_hash) VALUES ($1, 0, '') \
-         ON CONFLICT (community_id) DO NOTHING",
-    )
-    .bind::<BigInt, _>(community_id)
-    .execute(conn)?;
-    let (seq, last_hash): (i64, String) = diesel::update(heads::table.find(community_id))
-        .set(heads::seq.eq(heads::seq + count))
-        .returning((heads::seq, heads::last_hash))
-        .get_result(conn)?;
+    let advance = || {
+        diesel::update(heads::table.find(community_id))
+            .set(heads::seq.eq(heads::seq + count))
+            .returning((heads::seq, heads::last_hash))
+    };
+    let head: Option<(i64, String)> = advance().get_result(conn).optional()?;
+    let (seq, last_hash) = match head {
+        Some(head) => head,
+        // The community's first ledger write: create its head (a racing first write on
+        // PostgreSQL waits here and inserts nothing), then advance it.
+        None => {
+            diesel::sql_query(
+                "INSERT INTO ledger_chain_heads (community_id, seq, last_hash) VALUES ($1, 0, '') \
+                 ON CONFLICT (community_id) DO NOTHING",
+            )
+            .bind::<BigInt, _>(community_id)
+            .execute(conn)?;
+            advance().get_result(conn)?
+        }
+    };
     Ok((seq - count + 1, last_hash))
 }
 
@@ -389,10 +399,14 @@ impl Walk {
                 ));
             }
         }
-        for (asset, sum) in &self.sums.clone() {
-            if *sum != 0 {
-                self.problem(format!("{asset} entries sum to {sum}, not zero"));
-            }
+        let unbalanced: Vec<String> = self
+            .sums
+            .iter()
+            .filter(|(_, sum)| **sum != 0)
+            .map(|(asset, sum)| format!("{asset} entries sum to {sum}, not zero"))
+            .collect();
+        for problem in unbalanced {
+            self.problem(problem);
         }
         Ok(ChainReport {
             valid: self.problems.is_empty(),
