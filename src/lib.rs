@@ -22,6 +22,7 @@ pub mod memberships;
 pub mod openapi;
 pub mod points;
 pub mod regions;
+pub mod rewards;
 pub mod roles;
 pub mod schema;
 pub mod seed;

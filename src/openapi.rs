@@ -27,6 +27,7 @@ use utoipa_actix_web::AppExt;
         (name = "audit", description = "Who changed what, when"),
         (name = "ledger", description = "Balances, statements, verification and reversals of the points and time-bank ledger"),
         (name = "points", description = "Points rules, staff adjustments, family gifts and expiry"),
+        (name = "rewards", description = "The rewards shop (爱心超市): items, redemptions, handing them over and cancelling"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

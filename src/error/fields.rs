@@ -81,6 +81,11 @@ impl FieldError {
                 "新密码不能与当前密码相同",
                 "must differ from the current password",
             ),
+            "out_of_stock" => ("库存不足", "is more than is left in stock"),
+            "per_person_limit" => (
+                "超出每人限兑数量",
+                "goes beyond what one person may redeem of this item",
+            ),
             _ => ("取值不正确", "is invalid"),
         };
         match lang {

@@ -21,6 +21,9 @@ pub enum Permission {
     ReverseTransactions,
     /// Credit or debit points by hand, and approve another staff member's large adjustment.
     AdjustPoints,
+    /// Browse the rewards shop and spend one's own points there: anyone with standing, since
+    /// anyone may hold points; the balance is the real limit.
+    Redeem,
     /// Stock the rewards shop and hand over (or cancel) redemptions.
     ManageRewards,
     /// Change the community's points, time-bank and expiry settings.
@@ -44,7 +47,7 @@ impl Permission {
             Self::ViewAuditLog => &[PlatformAdmin, RegionAdmin, CommunityAdmin],
             // Acting for a resident is done face to face by local staff, not from the centre.
             Self::AssistResidents => &[CommunityAdmin, CommunityStaff, GridWorker],
-            Self::ViewOwnAccount => &Role::ALL,
+            Self::ViewOwnAccount | Self::Redeem => &Role::ALL,
             Self::ViewLedger => &[PlatformAdmin, RegionAdmin, CommunityAdmin, CommunityStaff],
             Self::ReverseTransactions => &[PlatformAdmin, CommunityAdmin],
             Self::AdjustPoints | Self::ManageRewards => &[CommunityAdmin, CommunityStaff],

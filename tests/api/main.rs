@@ -9,6 +9,8 @@ mod concurrency;
 mod memberships;
 mod openapi;
 mod points;
+mod rewards;
+mod rewards_races;
 mod role_matrix;
 mod tokens;
 mod world;

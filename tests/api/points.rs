@@ -7,7 +7,7 @@ use crate::world::{self, World};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-async fn balance(app: &TestApp, community: i64, user: &User) -> i64 {
+pub async fn balance(app: &TestApp, community: i64, user: &User) -> i64 {
     let (status, body) = app
         .get(&format!("/communities/{community}/ledger/me"), user.token())
         .await;
@@ -15,7 +15,7 @@ async fn balance(app: &TestApp, community: i64, user: &User) -> i64 {
     body["points"].as_i64().unwrap()
 }
 
-async fn adjust(
+pub async fn adjust(
     app: &TestApp,
     community: i64,
     by: &User,
@@ -30,7 +30,7 @@ async fn adjust(
     .await
 }
 
-async fn set_rules(app: &TestApp, world: &World, changes: Value) {
+pub async fn set_rules(app: &TestApp, world: &World, changes: Value) {
     let path = format!("/communities/{}/points/settings", world.a.community);
     let (_, mut rules) = app.get(&path, world.a.community_admin.token()).await;
     for (key, value) in changes.as_object().unwrap() {

@@ -59,6 +59,7 @@ const STANDING: &[Who] = &[
 ];
 const LEDGER_READERS: &[Who] = &[PlatformAdmin, RegionAdmin, CommunityAdmin, Staff];
 const POINT_RULERS: &[Who] = &[PlatformAdmin, CommunityAdmin];
+const SHOPKEEPERS: &[Who] = &[CommunityAdmin, Staff];
 
 /// Who may call an endpoint on their own community.
 enum Allowed {
@@ -295,6 +296,63 @@ fn endpoints() -> Vec<Endpoint> {
             body: none,
             allowed: Allowed::Roles(POINT_RULERS),
         },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/rewards/items",
+            path: |s| format!("/communities/{}/rewards/items", s.community),
+            body: none,
+            allowed: Allowed::Roles(STANDING),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/rewards/items",
+            path: |s| format!("/communities/{}/rewards/items", s.community),
+            body: |_, _, n| {
+                Some(json!({ "name": format!("毛巾{n}"), "price_points": 5, "stock": 10 }))
+            },
+            allowed: Allowed::Roles(SHOPKEEPERS),
+        },
+        Endpoint {
+            method: Method::PUT,
+            documented: "/api/v1/communities/{id}/rewards/items/{item_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/rewards/items/{}",
+                    s.community, s.reward_item
+                )
+            },
+            body: |_, _, n| {
+                Some(json!({ "name": format!("环保购物袋{n}"), "price_points": 20, "stock": 1000 }))
+            },
+            allowed: Allowed::Roles(SHOPKEEPERS),
+        },
+        // Nobody holds points here: those allowed get 409 insufficient_balance.
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/rewards/items/{item_id}/redemptions",
+            path: |s| {
+                format!(
+                    "/communities/{}/rewards/items/{}/redemptions",
+                    s.community, s.reward_item
+                )
+            },
+            body: |_, _, _| Some(json!({ "quantity": 1 })),
+            allowed: Allowed::Roles(STANDING),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/rewards/redemptions",
+            path: |s| format!("/communities/{}/rewards/redemptions", s.community),
+            body: none,
+            allowed: Allowed::Roles(SHOPKEEPERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/rewards/redemptions/mine",
+            path: |s| format!("/communities/{}/rewards/redemptions/mine", s.community),
+            body: none,
+            allowed: Allowed::Roles(STANDING),
+        },
         // Last: applying gives the caller standing in the community, changing later cells.
         Endpoint {
             method: Method::POST,
@@ -327,6 +385,14 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "POST /api/v1/communities/{id}/ledger/transactions/{transaction_id}/reversal",
         "needs a transaction to reverse, once: ledger tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/rewards/redemptions/{redemption_id}/collect",
+        "needs a reserved redemption, paid with points: rewards tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/rewards/redemptions/{redemption_id}/cancel",
+        "needs a reserved redemption, and the redeemer may cancel their own: rewards tests",
     ),
     (
         "DELETE /api/v1/communities/{id}/assisted-sessions/{session_id}",

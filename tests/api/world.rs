@@ -22,6 +22,8 @@ pub struct Side {
     pub pending_membership: i64,
     /// A resident without a phone, whose account staff created and act for in person.
     pub assisted_resident: i64,
+    /// An item of the rewards shop, on the shelf with ample stock.
+    pub reward_item: i64,
 }
 
 pub struct World {
@@ -45,6 +47,37 @@ async fn grant(app: &TestApp, by: &User, community: i64, user: &User, role: &str
         json!({ "user_id": user.id, "role": role }),
     )
     .await;
+}
+
+/// Registers someone who applies to live in `household` and is verified by `verifier`.
+pub async fn verified_resident(
+    app: &TestApp,
+    community: i64,
+    household: i64,
+    verifier: &User,
+    phone: &str,
+    name: &str,
+) -> User {
+    let resident = app.user(phone, name).await;
+    let application = created(
+        app,
+        &format!("/communities/{community}/memberships"),
+        &resident,
+        json!({ "household_id": household }),
+    )
+    .await;
+    let (status, body) = app
+        .post(
+            &format!(
+                "/communities/{community}/memberships/{}/verify",
+                application["id"]
+            ),
+            verifier.token(),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    resident
 }
 
 async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str) -> Side {
@@ -120,25 +153,7 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         json!({ "grid_id": grid, "building": "1栋", "unit": "2单元", "room": "301" }),
     )
     .await);
-    let resident = app.user(&phone(7), "居民").await;
-    let application = created(
-        app,
-        &format!("/communities/{community}/memberships"),
-        &resident,
-        json!({ "household_id": household }),
-    )
-    .await;
-    let (status, body) = app
-        .post(
-            &format!(
-                "/communities/{community}/memberships/{}/verify",
-                id(application)
-            ),
-            staff.token(),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let resident = verified_resident(app, community, household, &staff, &phone(7), "居民").await;
     let member = app.user(&phone(8), "申请人").await;
     let pending = created(
         app,
@@ -147,6 +162,13 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         json!({ "address": "2栋1单元502" }),
     )
     .await;
+    let reward_item = id(created(
+        app,
+        &format!("/communities/{community}/rewards/items"),
+        &staff,
+        json!({ "name": "环保购物袋", "price_points": 20, "stock": 1000 }),
+    )
+    .await);
     let assisted = created(
         app,
         &format!("/communities/{community}/assisted-residents"),
@@ -169,6 +191,7 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         resident,
         member,
         pending_membership: id(pending),
+        reward_item,
     }
 }
 
