@@ -283,6 +283,150 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    volunteer_profiles (community_id, user_id) {
+        community_id -> BigInt,
+        user_id -> BigInt,
+        availability -> Text,
+        dual_report -> Bool,
+        dual_report_unit -> Nullable<Text>,
+        introduction -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    volunteer_skills (community_id, user_id, skill) {
+        community_id -> BigInt,
+        user_id -> BigInt,
+        skill -> Text,
+    }
+}
+
+diesel::table! {
+    volunteer_teams (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        name -> Text,
+        description -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    volunteer_team_members (team_id, user_id) {
+        team_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activities (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        title -> Text,
+        description -> Nullable<Text>,
+        place -> Text,
+        grid_id -> Nullable<BigInt>,
+        team_id -> Nullable<BigInt>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        signup_deadline -> Timestamp,
+        capacity -> Integer,
+        status -> Text,
+        cancel_reason -> Nullable<Text>,
+        organiser_id -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity_credit_rules (activity_id) {
+        activity_id -> BigInt,
+        points_rule -> Text,
+        points_amount -> BigInt,
+        service_recipient_id -> Nullable<BigInt>,
+        escrow_minutes -> BigInt,
+    }
+}
+
+diesel::table! {
+    activity_skills (activity_id, skill) {
+        activity_id -> BigInt,
+        skill -> Text,
+    }
+}
+
+diesel::table! {
+    activity_signups (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        user_id -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+        promoted_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    attendance_codes (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        purpose -> Text,
+        code_hash -> Text,
+        issued_by -> BigInt,
+        issued_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_by -> Nullable<BigInt>,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    attendance (id) {
+        id -> BigInt,
+        activity_id -> BigInt,
+        user_id -> BigInt,
+        source -> Text,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        minutes -> Nullable<Integer>,
+        status -> Text,
+        flag -> Nullable<Text>,
+        note -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_hours (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        minutes -> Integer,
+        served_at -> Timestamp,
+        description -> Text,
+        activity_id -> Nullable<BigInt>,
+        attendance_id -> Nullable<BigInt>,
+        evidence -> Nullable<Text>,
+        points -> BigInt,
+        transaction_id -> Nullable<BigInt>,
+        recorded_by -> Nullable<BigInt>,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(communities -> regions (region_id));
@@ -293,6 +437,11 @@ diesel::joinable!(memberships -> households (household_id));
 diesel::joinable!(ledger_entries -> ledger_accounts (account_id));
 diesel::joinable!(ledger_entries -> ledger_transactions (transaction_id));
 diesel::joinable!(redemptions -> reward_items (item_id));
+diesel::joinable!(volunteer_team_members -> volunteer_teams (team_id));
+diesel::joinable!(activity_skills -> activities (activity_id));
+diesel::joinable!(activity_credit_rules -> activities (activity_id));
+diesel::joinable!(activity_signups -> activities (activity_id));
+diesel::joinable!(attendance -> activities (activity_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -315,4 +464,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     point_adjustments,
     reward_items,
     redemptions,
+    volunteer_profiles,
+    volunteer_skills,
+    volunteer_teams,
+    volunteer_team_members,
+    activities,
+    activity_credit_rules,
+    activity_skills,
+    activity_signups,
+    attendance_codes,
+    attendance,
+    service_hours,
 );

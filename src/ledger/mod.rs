@@ -162,6 +162,16 @@ impl TxKind {
         }
     }
 
+    /// Kinds whose undoing belongs to their own workflow (a redemption is cancelled in the
+    /// shop, which also returns the stock; a time-bank booking is refunded from escrow), so a
+    /// hand reversal would leave that workflow believing it still holds the points.
+    pub fn undone_by_its_own_workflow(self) -> bool {
+        matches!(
+            self,
+            Self::Redemption | Self::RedemptionRefund | Self::TimeBankService
+        )
+    }
+
     pub fn parse(value: &str) -> Option<Self> {
         [
             Self::ActivitySettlement,

@@ -147,7 +147,9 @@ pub fn reverse(
         .filter(ledger_transactions::reverses_id.eq(transaction_id))
         .count()
         .get_result(conn)?;
-    if already > 0 || reverses.is_some() || kind == TxKind::Reversal.as_str() {
+    let by_its_own_workflow = TxKind::parse(&kind).is_some_and(TxKind::undone_by_its_own_workflow);
+    if already > 0 || reverses.is_some() || kind == TxKind::Reversal.as_str() || by_its_own_workflow
+    {
         return Err(ApiError::new(Code::InvalidState));
     }
     let rows: Vec<(String, Option<i64>, String, i64)> = ledger_entries::table

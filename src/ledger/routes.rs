@@ -221,7 +221,8 @@ pub struct ReversalView {
 }
 
 /// Undo a ledger transaction with its mirror image. Refused (409) if it was already reversed,
-/// or if someone has since spent what it credited them.
+/// if someone has since spent what it credited them, or for a redemption or time-bank booking
+/// (cancel those through the shop or the booking, which also return the stock or escrow).
 #[utoipa::path(tag = "ledger", params(("id" = i64, Path, description = "Community id"), ("transaction_id" = i64, Path, description = "Transaction id"),
     ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request safe")),
     request_body = ReversalRequest, security(("bearer" = [])),

@@ -28,6 +28,14 @@ pub enum Permission {
     ManageRewards,
     /// Change the community's points, time-bank and expiry settings.
     ManagePointSettings,
+    /// Keep a volunteer profile, join teams, sign up for activities and record attendance:
+    /// anyone verified in the community (not a member still awaiting verification).
+    Volunteer,
+    /// See volunteers' profiles and hours, manage teams, back-fill honour hours and review
+    /// anomaly flags.
+    ManageVolunteers,
+    /// Create, publish, cancel and settle activities, issue attendance codes and review hours.
+    ManageActivities,
 }
 
 impl Permission {
@@ -52,6 +60,19 @@ impl Permission {
             Self::ReverseTransactions => &[PlatformAdmin, CommunityAdmin],
             Self::AdjustPoints | Self::ManageRewards => &[CommunityAdmin, CommunityStaff],
             Self::ManagePointSettings => &[PlatformAdmin, CommunityAdmin],
+            Self::Volunteer => &[
+                PlatformAdmin,
+                RegionAdmin,
+                CommunityAdmin,
+                CommunityStaff,
+                GridWorker,
+                SocialWorker,
+                Volunteer,
+                Resident,
+            ],
+            Self::ManageVolunteers | Self::ManageActivities => {
+                &[CommunityAdmin, CommunityStaff, SocialWorker]
+            }
         }
     }
 }

@@ -1,0 +1,11 @@
+DROP TABLE service_hours;
+DROP TABLE attendance;
+DROP TABLE attendance_codes;
+DROP TABLE activity_signups;
+DROP TABLE activity_skills;
+DROP TABLE activity_credit_rules;
+DROP TABLE activities;
+DROP TABLE volunteer_team_members;
+DROP TABLE volunteer_teams;
+DROP TABLE volunteer_skills;
+DROP TABLE volunteer_profiles;
