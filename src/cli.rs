@@ -57,6 +57,9 @@ enum Command {
     /// Expire unspent points older than each community's `points_expiry_months`, oldest
     /// first, and print what lapsed. Safe to run at any time: a second run finds nothing.
     ExpirePoints,
+    /// Close attendance sessions still open after the day they began, at the end of that day
+    /// (or of the activity), flagged `missing_check_out` for the organiser to review.
+    CloseAttendance,
 }
 
 pub fn main() -> ExitCode {
@@ -166,6 +169,16 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 );
             }
             println!("{} communities had points to expire", runs.len());
+            Ok(())
+        }
+        Command::CloseAttendance => {
+            let clock = state.clock.clone();
+            let closed = state
+                .db
+                .write(move |conn| crate::activities::review::close_overnight(conn, clock.now()))
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{closed} attendance sessions closed without a check-out, flagged for review");
             Ok(())
         }
     }

@@ -6,11 +6,13 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
+pub mod activities;
 pub mod assisted;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cli;
+pub mod clock;
 pub mod communities;
 pub mod config;
 pub mod db;

@@ -442,6 +442,8 @@ diesel::joinable!(activity_skills -> activities (activity_id));
 diesel::joinable!(activity_credit_rules -> activities (activity_id));
 diesel::joinable!(activity_signups -> activities (activity_id));
 diesel::joinable!(attendance -> activities (activity_id));
+diesel::joinable!(attendance -> users (user_id));
+diesel::joinable!(activity_signups -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,

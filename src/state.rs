@@ -1,6 +1,7 @@
 //! Everything a request handler needs, built once at start-up and shared via `web::Data`.
 
 use crate::auth::{Passwords, TokenKeys};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{Db, run_migrations};
 use crate::http::metrics::Metrics;
@@ -15,6 +16,7 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub passwords: Passwords,
     pub metrics: Metrics,
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             tokens: TokenKeys::new(&config.jwt_secret),
             passwords: Passwords::new(hashing_slots)?,
             metrics: Metrics::new().map_err(|e| e.to_string())?,
+            clock: Clock::default(),
             config: Arc::new(config),
             db,
             kv,

@@ -26,6 +26,7 @@ pub enum Code {
     InsufficientBalance,
     OutOfStock,
     LimitExceeded,
+    ScheduleConflict,
     PayloadTooLarge,
     RateLimited,
     ServiceUnavailable,
@@ -55,6 +56,7 @@ impl Code {
             Self::InsufficientBalance => "insufficient_balance",
             Self::OutOfStock => "out_of_stock",
             Self::LimitExceeded => "limit_exceeded",
+            Self::ScheduleConflict => "schedule_conflict",
             Self::PayloadTooLarge => "payload_too_large",
             Self::RateLimited => "rate_limited",
             Self::ServiceUnavailable => "service_unavailable",
@@ -80,7 +82,8 @@ impl Code {
             | Self::InvalidState
             | Self::InsufficientBalance
             | Self::OutOfStock
-            | Self::LimitExceeded => StatusCode::CONFLICT,
+            | Self::LimitExceeded
+            | Self::ScheduleConflict => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -151,6 +154,10 @@ impl Code {
             Self::InsufficientBalance => ("余额不足", "The balance is not enough for this"),
             Self::OutOfStock => ("库存不足", "Not enough in stock"),
             Self::LimitExceeded => ("超出允许的限额", "This goes beyond the limit allowed"),
+            Self::ScheduleConflict => (
+                "与您参加的另一项活动时间重叠",
+                "This overlaps another activity you take part in",
+            ),
             Self::PayloadTooLarge => ("请求内容过大", "The request body is too large"),
             Self::RateLimited => (
                 "操作过于频繁，请稍后再试",

@@ -86,6 +86,31 @@ impl FieldError {
                 "超出每人限兑数量",
                 "goes beyond what one person may redeem of this item",
             ),
+            "before_start" => ("不能早于开始时间", "must be after the start"),
+            "after_end" => ("不能晚于结束时间", "must not be after the end"),
+            "in_the_past" => ("不能是过去的时间", "must not be in the past"),
+            "too_long" => ("时间跨度过长", "spans too long a time"),
+            "outside_window" => (
+                "超出活动时间范围",
+                "falls outside the activity's time window",
+            ),
+            "below_coverage" => (
+                "服务时长未达到活动时长的最低比例",
+                "covers less of the activity than the community requires",
+            ),
+            "unknown_code" => ("签到码无效", "is not a code issued for this activity"),
+            "code_expired" => ("签到码已过期", "has expired"),
+            "code_used" => ("签到码已被使用", "has already been used"),
+            "not_signed_up" => ("未报名该活动", "has no confirmed sign-up for this activity"),
+            "not_a_member" => (
+                "不是本社区已认证的居民",
+                "is not a verified member of this community",
+            ),
+            "below_confirmed" => (
+                "不能少于已确认报名的人数",
+                "cannot be below the number already confirmed",
+            ),
+            "pending_review" => ("还有待审核的服务时长", "still has hours awaiting review"),
             _ => ("取值不正确", "is invalid"),
         };
         match lang {

@@ -26,3 +26,11 @@ pub fn multi_line(value: &str) -> Result<(), ValidationError> {
     }
     Ok(())
 }
+
+/// A body that only gives a reason: for rejecting, cancelling and the like.
+#[derive(Debug, serde::Serialize, serde::Deserialize, validator::Validate, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    #[validate(length(min = 2, max = 500), custom(function = "multi_line"))]
+    pub reason: String,
+}

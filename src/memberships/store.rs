@@ -200,3 +200,18 @@ pub fn decide(
     }
     Ok(changed == 1)
 }
+
+/// Whether the user is a verified resident of the community.
+pub fn is_verified(
+    conn: &mut DbConnection,
+    community_id: i64,
+    user_id: i64,
+) -> Result<bool, ApiError> {
+    let found: i64 = memberships::table
+        .filter(memberships::community_id.eq(community_id))
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::status.eq(Status::Verified.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}

@@ -8,14 +8,14 @@ use crate::error::{ApiResult, Problem};
 use crate::http::Json;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::http::pagination::{PageQuery, Paged};
+use crate::http::text::ReasonRequest;
 use crate::roles::{Permission, standing};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
-use validator::Validate;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_adjustments)
@@ -109,26 +109,16 @@ async fn approve_adjustment(
     Ok(HttpResponse::Ok().json(approved))
 }
 
-#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RejectionRequest {
-    #[validate(
-        length(min = 2, max = 500),
-        custom(function = "crate::http::text::multi_line")
-    )]
-    pub reason: String,
-}
-
 /// Reject a pending adjustment with a reason.
 #[utoipa::path(tag = "points", params(("id" = i64, Path, description = "Community id"), ("adjustment_id" = i64, Path, description = "Adjustment id")),
-    request_body = RejectionRequest, security(("bearer" = [])),
+    request_body = ReasonRequest, security(("bearer" = [])),
     responses((status = 200, body = AdjustmentView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/communities/{id}/points/adjustments/{adjustment_id}/reject")]
 async fn reject_adjustment(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(i64, i64)>,
-    body: Json<RejectionRequest>,
+    body: Json<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     let (community_id, adjustment_id) = path.into_inner();
     let reason = body.into_inner().reason;
