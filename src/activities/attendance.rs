@@ -69,6 +69,12 @@ pub struct SelfReport {
     pub note: Option<String>,
 }
 
+/// Whole minutes from `from` to `to`, to the nearest: a check-in a few seconds after the
+/// start and a check-out on the hour is the full hour people expect.
+pub fn minutes_between(from: NaiveDateTime, to: NaiveDateTime) -> i64 {
+    ((to - from).num_seconds() + 30).div_euclid(60)
+}
+
 /// The minutes of `[started, ended)` that fall inside the activity's window.
 pub fn credited_minutes(
     activity: &ActivityRow,
@@ -77,7 +83,7 @@ pub fn credited_minutes(
 ) -> i64 {
     let from = started.max(activity.starts_at);
     let to = ended.min(activity.ends_at);
-    (to - from).num_minutes().max(0)
+    minutes_between(from, to).max(0)
 }
 
 /// Whether `minutes` cover enough of the activity to count.
@@ -255,7 +261,7 @@ pub fn self_report(
     } else if ended > activity.ends_at || ended > now {
         problems.push(FieldError::new("ended_at", "outside_window"));
     }
-    let minutes = (ended - started).num_minutes();
+    let minutes = minutes_between(started, ended);
     let coverage = settings::load(conn, community_id)?.min_coverage_percent;
     if problems.is_empty() && !covers(&activity, minutes, coverage) {
         problems.push(FieldError::new("ended_at", "below_coverage"));

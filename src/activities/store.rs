@@ -65,7 +65,7 @@ impl ActivityRow {
     }
 
     pub fn window_minutes(&self) -> i64 {
-        (self.ends_at - self.starts_at).num_minutes()
+        super::attendance::minutes_between(self.starts_at, self.ends_at)
     }
 }
 

@@ -25,7 +25,7 @@ pub struct Terms<'a> {
 
 impl Terms<'_> {
     pub fn window_minutes(&self) -> i64 {
-        (self.ends_at - self.starts_at).num_minutes()
+        super::attendance::minutes_between(self.starts_at, self.ends_at)
     }
 
     /// Time credits held from the resident served: every place for the whole window.
@@ -55,7 +55,7 @@ pub fn check<'a>(
     } else if ends_at - starts_at > MAX_WINDOW {
         problems.push(FieldError::new("ends_at", "too_long"));
     }
-    if signup_deadline > ends_at {
+    if ends_at > starts_at && signup_deadline > ends_at {
         problems.push(FieldError::new("signup_deadline", "after_end"));
     }
     if let Some(grid_id) = request.grid_id {

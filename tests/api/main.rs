@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod activities;
 mod assisted;
 mod auth;
 mod bad_input;

@@ -10,6 +10,8 @@ pub struct Side {
     pub street: i64,
     pub community: i64,
     pub household: i64,
+    /// The grid of `household`.
+    pub grid: i64,
     pub region_admin: User,
     pub community_admin: User,
     pub staff: User,
@@ -182,6 +184,7 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         street,
         community,
         household,
+        grid,
         region_admin,
         community_admin,
         staff,
