@@ -43,6 +43,17 @@ pub async fn time_credits(app: &TestApp, community: i64, user: &User) -> i64 {
     balances["time_credit_minutes"].as_i64().unwrap()
 }
 
+/// A three-hour activity tomorrow for fifty people, by the wall clock (for fixtures).
+pub fn tomorrow() -> Value {
+    let start = chrono::Utc::now() + TimeDelta::days(1);
+    let stamp = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Millis, true);
+    json!({
+        "title": "敬老院探访", "place": "社区养老服务中心", "capacity": 50,
+        "starts_at": stamp(start), "ends_at": stamp(start + TimeDelta::hours(3)),
+        "points_rule": "fixed", "points_amount": 5
+    })
+}
+
 pub fn path(side: &Side, activity: i64, rest: &str) -> String {
     format!(
         "/communities/{}/activities/{activity}{rest}",

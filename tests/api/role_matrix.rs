@@ -60,6 +60,18 @@ const STANDING: &[Who] = &[
 const LEDGER_READERS: &[Who] = &[PlatformAdmin, RegionAdmin, CommunityAdmin, Staff];
 const POINT_RULERS: &[Who] = &[PlatformAdmin, CommunityAdmin];
 const SHOPKEEPERS: &[Who] = &[CommunityAdmin, Staff];
+const ORGANISERS: &[Who] = &[CommunityAdmin, Staff, SocialWorker];
+/// Everyone verified in the community: all standing but a member awaiting verification.
+const VOLUNTEERS: &[Who] = &[
+    PlatformAdmin,
+    RegionAdmin,
+    CommunityAdmin,
+    Staff,
+    GridWorker,
+    SocialWorker,
+    Volunteer,
+    Resident,
+];
 
 /// Who may call an endpoint on their own community.
 enum Allowed {
@@ -96,6 +108,83 @@ fn endpoints() -> Vec<Endpoint> {
             path: community,
             body: |_, _, n| Some(json!({ "households_count": 1300 + n })),
             allowed: Allowed::Roles(&[PlatformAdmin, RegionAdmin, CommunityAdmin]),
+        },
+        // Before anyone in the matrix applies to join: that would give outsiders standing.
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/activities",
+            path: |s| format!("/communities/{}/activities", s.community),
+            body: none,
+            allowed: Allowed::Roles(STANDING),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/activities",
+            path: |s| format!("/communities/{}/activities", s.community),
+            body: |_, _, _| Some(crate::activities::tomorrow()),
+            allowed: Allowed::Roles(ORGANISERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/activities/mine",
+            path: |s| format!("/communities/{}/activities/mine", s.community),
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/activities/{activity_id}",
+            path: |s| format!("/communities/{}/activities/{}", s.community, s.activity),
+            body: none,
+            allowed: Allowed::Roles(STANDING),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/activities/{activity_id}/signups",
+            path: |s| {
+                format!(
+                    "/communities/{}/activities/{}/signups",
+                    s.community, s.activity
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(ORGANISERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/activities/{activity_id}/signups",
+            path: |s| {
+                format!(
+                    "/communities/{}/activities/{}/signups",
+                    s.community, s.activity
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/activities/{activity_id}/attendance",
+            path: |s| {
+                format!(
+                    "/communities/{}/activities/{}/attendance",
+                    s.community, s.activity
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(ORGANISERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/activities/{activity_id}/codes",
+            path: |s| {
+                format!(
+                    "/communities/{}/activities/{}/codes",
+                    s.community, s.activity
+                )
+            },
+            body: |_, _, _| Some(json!({ "purpose": "check_in" })),
+            allowed: Allowed::Roles(ORGANISERS),
         },
         Endpoint {
             method: Method::GET,
@@ -397,6 +486,54 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "DELETE /api/v1/communities/{id}/assisted-sessions/{session_id}",
         "only the starting staff member may end it: assisted tests",
+    ),
+    (
+        "PUT /api/v1/communities/{id}/activities/{activity_id}",
+        "organisers edit before the start: activity tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/activities/{activity_id}/publish",
+        "a draft is published once: activity tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/activities/{activity_id}/cancel",
+        "an activity is cancelled once: activity tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/activities/{activity_id}/complete",
+        "needs an activity under way: activity tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/activities/{activity_id}/settle",
+        "needs a completed activity, settled once: activity tests",
+    ),
+    (
+        "DELETE /api/v1/communities/{id}/activities/{activity_id}/signups/me",
+        "needs one's own sign-up: activity tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/activities/{activity_id}/check-in",
+        "needs a code and a confirmed sign-up during the window: activity tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/activities/{activity_id}/check-out",
+        "needs an open session and a code: activity tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/activities/{activity_id}/attendance",
+        "needs a confirmed sign-up once the activity has begun: activity tests",
+    ),
+    (
+        "GET /api/v1/communities/{id}/activities/{activity_id}/attendance/me",
+        "needs one's own attendance: activity tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/activities/{activity_id}/attendance/{attendance_id}/approve",
+        "needs pending attendance, decided once, not one's own: activity tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/activities/{activity_id}/attendance/{attendance_id}/reject",
+        "needs pending attendance, decided once: activity tests",
     ),
 ];
 

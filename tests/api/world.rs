@@ -26,6 +26,8 @@ pub struct Side {
     pub assisted_resident: i64,
     /// An item of the rewards shop, on the shelf with ample stock.
     pub reward_item: i64,
+    /// A published activity, tomorrow, with places to spare.
+    pub activity: i64,
 }
 
 pub struct World {
@@ -171,6 +173,21 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         json!({ "name": "环保购物袋", "price_points": 20, "stock": 1000 }),
     )
     .await);
+    let activity = id(created(
+        app,
+        &format!("/communities/{community}/activities"),
+        &staff,
+        crate::activities::tomorrow(),
+    )
+    .await);
+    let (status, body) = app
+        .post(
+            &format!("/communities/{community}/activities/{activity}/publish"),
+            staff.token(),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let assisted = created(
         app,
         &format!("/communities/{community}/assisted-residents"),
@@ -195,6 +212,7 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         member,
         pending_membership: id(pending),
         reward_item,
+        activity,
     }
 }
 
