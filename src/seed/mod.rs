@@ -1,5 +1,7 @@
 //! `seed-demo` and `create-admin`: a demo street to click around in, and the first admin.
 
+mod volunteering;
+
 use crate::accounts::identity::Login;
 use crate::accounts::store::{self as users, NewUser};
 use crate::audit::{self, Actor, Change};
@@ -330,6 +332,7 @@ fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<(), ApiError> {
         community_households.push((community.id, ids));
     }
 
+    let mut user_ids = std::collections::HashMap::new();
     for (n, person) in PEOPLE.iter().enumerate() {
         let login = Login::parse(person.phone).map_err(|_| ApiError::internal("bad demo phone"))?;
         let user = users::insert(
@@ -344,6 +347,7 @@ fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<(), ApiError> {
                 created_by: None,
             },
         )?;
+        user_ids.insert(person.phone, user.id);
         for (role, index) in person.roles {
             match role {
                 Role::PlatformAdmin => {}
@@ -411,6 +415,20 @@ fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<(), ApiError> {
         &households::address(&household),
     )?;
     memberships::decide(conn, membership, Status::Verified, elder.id, None, None)?;
+    let id_of = |phone: &str| {
+        user_ids
+            .get(phone)
+            .copied()
+            .ok_or_else(|| ApiError::internal("a demo person is missing"))
+    };
+    volunteering::seed(
+        conn,
+        &volunteering::Cast {
+            community_id,
+            staff: id_of("13800000012")?,
+            volunteers: [id_of("13800000015")?, id_of("13800000016")?],
+        },
+    )?;
     audit::record(
         conn,
         &Actor::default(),
