@@ -334,6 +334,21 @@ async fn staff_hand_items_over_and_cancelling_refunds_once(app: TestApp) {
     .await;
     let (_, handed) = redeem(&app, a, mask, &a.resident, 1).await;
     let (_, called_off) = redeem(&app, a, mask, &a.resident, 1).await;
+    let (status, _) = app
+        .post(
+            &format!(
+                "/communities/{}/ledger/transactions/{}/reversal",
+                a.community, handed["transaction_id"]
+            ),
+            a.community_admin.token(),
+            json!({ "reason": "想退积分" }),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a redemption is undone by cancelling it, which also returns the stock"
+    );
 
     let (status, _) = decide(&app, a, &handed, "collect", &a.resident, json!({})).await;
     assert_eq!(
