@@ -27,3 +27,4 @@ pub mod roles;
 pub mod schema;
 pub mod seed;
 pub mod state;
+pub mod volunteers;

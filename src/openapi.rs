@@ -28,6 +28,7 @@ use utoipa_actix_web::AppExt;
         (name = "ledger", description = "Balances, statements, verification and reversals of the points and time-bank ledger"),
         (name = "points", description = "Points rules, staff adjustments, family gifts and expiry"),
         (name = "rewards", description = "The rewards shop (爱心超市): items, redemptions, handing them over and cancelling"),
+        (name = "volunteers", description = "Volunteer profiles, teams, honour hours, certificates, leaderboards and anomaly flags"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -86,6 +86,28 @@ impl FieldError {
                 "超出每人限兑数量",
                 "goes beyond what one person may redeem of this item",
             ),
+            "invalid_skill" => (
+                "每个技能标签须为 1–20 个字的单行文字",
+                "must hold single-line tags of 1 to 20 characters",
+            ),
+            "in_future" => ("不能晚于当前时间", "must not be in the future"),
+            "too_old" => (
+                "时间过早，只能补录五年内的服务",
+                "is too long ago (five years at most)",
+            ),
+            "self_backfill" => (
+                "不能为自己补录服务时长",
+                "must be someone else: nobody back-fills their own hours",
+            ),
+            "no_volunteer_profile" => (
+                "该用户尚未在本社区登记志愿者信息",
+                "has no volunteer profile in this community",
+            ),
+            "last_leader" => (
+                "服务队至少要保留一名队长，请先任命其他队长",
+                "is the team's only leader; appoint another leader first",
+            ),
+            "invalid_month" => ("月份格式应为 YYYY-MM", "must be a month as YYYY-MM"),
             _ => ("取值不正确", "is invalid"),
         };
         match lang {

@@ -38,6 +38,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::ledger::routes::routes(cfg);
     crate::points::routes::routes(cfg);
     crate::rewards::routes::routes(cfg);
+    crate::volunteers::routes::routes(cfg);
 }
 
 /// The documented routes: the API and the health probes. Also used to build the OpenAPI file.

@@ -13,4 +13,6 @@ mod rewards;
 mod rewards_races;
 mod role_matrix;
 mod tokens;
+mod volunteer_reports;
+mod volunteers;
 mod world;

@@ -24,6 +24,8 @@ pub struct Side {
     pub assisted_resident: i64,
     /// An item of the rewards shop, on the shelf with ample stock.
     pub reward_item: i64,
+    /// A volunteer service team, without members.
+    pub volunteer_team: i64,
 }
 
 pub struct World {
@@ -169,6 +171,13 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         json!({ "name": "环保购物袋", "price_points": 20, "stock": 1000 }),
     )
     .await);
+    let volunteer_team = id(created(
+        app,
+        &format!("/communities/{community}/volunteers/teams"),
+        &staff,
+        json!({ "name": "志愿服务队" }),
+    )
+    .await);
     let assisted = created(
         app,
         &format!("/communities/{community}/assisted-residents"),
@@ -192,6 +201,7 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         member,
         pending_membership: id(pending),
         reward_item,
+        volunteer_team,
     }
 }
 
