@@ -29,3 +29,4 @@ pub mod roles;
 pub mod schema;
 pub mod seed;
 pub mod state;
+pub mod volunteers;

@@ -29,6 +29,7 @@ use utoipa_actix_web::AppExt;
         (name = "points", description = "Points rules, staff adjustments, family gifts and expiry"),
         (name = "rewards", description = "The rewards shop (爱心超市): items, redemptions, handing them over and cancelling"),
         (name = "activities", description = "Volunteer activities: lifecycle, sign-ups with a waitlist, attendance codes, check-in and check-out, self-reported hours, review and settlement into hours, points and time credits"),
+        (name = "volunteers", description = "Volunteer profiles, teams, honour hours, certificates, leaderboards and anomaly flags"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -13,7 +13,7 @@ use crate::db::DbConnection;
 use crate::error::{ApiError, Code, FieldError};
 use crate::points::settings;
 use crate::roles::{Permission, standing};
-use crate::schema::{activities, attendance};
+use crate::schema::{activities, attendance, users};
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -121,8 +121,18 @@ fn refuse_overlap(
     Ok(())
 }
 
+/// Takes the person's row lock: with the activity's lock this orders one person's check-ins
+/// at different activities, so two at once cannot both miss the overlap. Always taken after
+/// the activity's lock, and only one activity is locked per transaction: no deadlock.
+fn lock_person(conn: &mut DbConnection, user_id: i64) -> Result<(), ApiError> {
+    diesel::update(users::table.find(user_id))
+        .set(users::id.eq(users::id))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The caller's standing, the locked activity, and their confirmed sign-up: what every
-/// volunteer-side attendance step needs. Attending twice is 409 `already_exists`.
+/// volunteer-side attendance step needs.
 fn prepare(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -132,6 +142,7 @@ fn prepare(
     standing::require(conn, caller.user_id, community_id, Permission::Volunteer)?;
     lock(conn, community_id, activity_id)?;
     let (activity, _) = store::find(conn, community_id, activity_id)?;
+    lock_person(conn, caller.user_id)?;
     let confirmed = matches!(
         signups::active_of(conn, activity_id, caller.user_id)?,
         Some((_, SignupStatus::Confirmed))
@@ -142,15 +153,34 @@ fn prepare(
     Ok(activity)
 }
 
+/// Attending twice is 409 `already_exists`. A rejected attempt (a check-out too short, a
+/// mistaken report) makes way for a new one; its rejection stays in the audit log.
 fn refuse_second_attendance(
     conn: &mut DbConnection,
     activity_id: i64,
     user_id: i64,
 ) -> Result<(), ApiError> {
-    if review::of_person(conn, activity_id, user_id)?.is_some() {
-        return Err(ApiError::new(Code::AlreadyExists));
+    match review::of_person(conn, activity_id, user_id)? {
+        Some(earlier) if earlier.status == AttendanceStatus::Rejected => {
+            diesel::delete(attendance::table.find(earlier.id)).execute(conn)?;
+            Ok(())
+        }
+        Some(_) => Err(ApiError::new(Code::AlreadyExists)),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// Reads back attendance just written and records it in the audit log.
+fn recorded(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    community_id: i64,
+    action: &'static str,
+    attendance_id: i64,
+) -> Result<review::AttendanceView, ApiError> {
+    let view = review::one(conn, attendance_id)?;
+    review::record(conn, &caller.into(), community_id, action, &view)?;
+    Ok(view)
 }
 
 pub fn check_in(
@@ -191,7 +221,7 @@ pub fn check_in(
         ))
         .returning(attendance::id)
         .get_result(conn)?;
-    review::one(conn, id)
+    recorded(conn, caller, community_id, "attendance.checked_in", id)
 }
 
 pub fn check_out(
@@ -231,7 +261,13 @@ pub fn check_out(
             attendance::rejection_reason.eq(flag),
         ))
         .execute(conn)?;
-    review::one(conn, session.id)
+    recorded(
+        conn,
+        caller,
+        community_id,
+        "attendance.checked_out",
+        session.id,
+    )
 }
 
 /// Hours the volunteer reports themselves (no codes, e.g. a forgotten check-in), inside the
@@ -285,5 +321,5 @@ pub fn self_report(
         ))
         .returning(attendance::id)
         .get_result(conn)?;
-    review::one(conn, id)
+    recorded(conn, caller, community_id, "attendance.reported", id)
 }

@@ -5,6 +5,7 @@ use super::attendance::{self, AttendanceStatus, CodeRequest, SelfReport};
 use super::codes::{self, IssueRequest, IssuedCodes};
 use super::review::{self, AttendanceView};
 use crate::auth::Caller;
+use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::Json;
 use crate::http::idempotency::{self, IdempotencyKey};
@@ -14,6 +15,7 @@ use crate::roles::{Permission, standing};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -43,12 +45,62 @@ async fn issue_codes(
 ) -> ApiResult<HttpResponse> {
     let (community_id, activity_id) = path.into_inner();
     let request = body.into_inner();
-    let now = state.clock.now();
+    let clock = state.clock.clone();
     let issued = state
         .db
-        .write(move |conn| codes::issue(conn, &caller, community_id, activity_id, &request, now))
+        .write(move |conn| {
+            codes::issue(
+                conn,
+                &caller,
+                community_id,
+                activity_id,
+                &request,
+                clock.now(),
+            )
+        })
         .await?;
     Ok(HttpResponse::Created().json(issued))
+}
+
+/// A check-in or check-out: the same request, the same retry safety.
+type CodeStep = fn(
+    &mut DbConnection,
+    &Caller,
+    i64,
+    i64,
+    &str,
+    NaiveDateTime,
+) -> Result<AttendanceView, ApiError>;
+
+async fn with_code(
+    state: &AppState,
+    caller: Caller,
+    req: &HttpRequest,
+    key: IdempotencyKey,
+    ((community_id, activity_id), step): ((i64, i64), CodeStep),
+    body: CodeRequest,
+    status: StatusCode,
+) -> ApiResult<HttpResponse> {
+    let clock = state.clock.clone();
+    idempotency::once_with_body(
+        state,
+        caller,
+        req,
+        key,
+        body,
+        status,
+        move |conn, caller, body| {
+            step(
+                conn,
+                caller,
+                community_id,
+                activity_id,
+                &body.code,
+                clock.now(),
+            )
+        },
+    )
+    .await
 }
 
 /// Check in with a code (a confirmed sign-up is needed; from 30 minutes before the start until
@@ -68,25 +120,15 @@ async fn check_in(
     path: web::Path<(i64, i64)>,
     body: Json<CodeRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (community_id, activity_id) = path.into_inner();
-    let clock = state.clock.clone();
-    idempotency::once_with_body(
+    let step = (path.into_inner(), attendance::check_in as CodeStep);
+    with_code(
         &state,
         caller,
         &req,
         key,
+        step,
         body.into_inner(),
         StatusCode::CREATED,
-        move |conn, caller, body| {
-            attendance::check_in(
-                conn,
-                caller,
-                community_id,
-                activity_id,
-                &body.code,
-                clock.now(),
-            )
-        },
     )
     .await
 }
@@ -106,25 +148,15 @@ async fn check_out(
     path: web::Path<(i64, i64)>,
     body: Json<CodeRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (community_id, activity_id) = path.into_inner();
-    let clock = state.clock.clone();
-    idempotency::once_with_body(
+    let step = (path.into_inner(), attendance::check_out as CodeStep);
+    with_code(
         &state,
         caller,
         &req,
         key,
+        step,
         body.into_inner(),
         StatusCode::OK,
-        move |conn, caller, body| {
-            attendance::check_out(
-                conn,
-                caller,
-                community_id,
-                activity_id,
-                &body.code,
-                clock.now(),
-            )
-        },
     )
     .await
 }
@@ -143,11 +175,18 @@ async fn report_hours(
 ) -> ApiResult<HttpResponse> {
     let (community_id, activity_id) = path.into_inner();
     let report = body.into_inner();
-    let now = state.clock.now();
+    let clock = state.clock.clone();
     let view = state
         .db
         .write(move |conn| {
-            attendance::self_report(conn, &caller, community_id, activity_id, &report, now)
+            attendance::self_report(
+                conn,
+                &caller,
+                community_id,
+                activity_id,
+                &report,
+                clock.now(),
+            )
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -216,6 +255,24 @@ async fn my_attendance(
     Ok(HttpResponse::Ok().json(view))
 }
 
+async fn decide(
+    state: &AppState,
+    caller: Caller,
+    (community_id, activity_id, attendance_id): (i64, i64, i64),
+    rejection: Option<String>,
+) -> ApiResult<HttpResponse> {
+    let clock = state.clock.clone();
+    let view = state
+        .db
+        .write(move |conn| {
+            let reason = rejection.as_deref().map(str::trim);
+            let (now, ids) = (clock.now(), (activity_id, attendance_id));
+            review::decide(conn, &caller, community_id, ids, reason, now)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
 /// Approve pending attendance (organisers; not one's own).
 #[utoipa::path(tag = "activities", params(("id" = i64, Path, description = "Community id"), ("activity_id" = i64, Path, description = "Activity id"), ("attendance_id" = i64, Path, description = "Attendance id")),
     security(("bearer" = [])),
@@ -226,23 +283,7 @@ async fn approve(
     caller: Caller,
     path: web::Path<(i64, i64, i64)>,
 ) -> ApiResult<HttpResponse> {
-    let (community_id, activity_id, attendance_id) = path.into_inner();
-    let now = state.clock.now();
-    let view = state
-        .db
-        .write(move |conn| {
-            review::decide(
-                conn,
-                &caller,
-                community_id,
-                activity_id,
-                attendance_id,
-                None,
-                now,
-            )
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+    decide(&state, caller, path.into_inner(), None).await
 }
 
 /// Reject pending attendance with a reason the volunteer will see.
@@ -256,23 +297,6 @@ async fn reject(
     path: web::Path<(i64, i64, i64)>,
     body: Json<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (community_id, activity_id, attendance_id) = path.into_inner();
     let reason = body.into_inner().reason;
-    let now = state.clock.now();
-    let view = state
-        .db
-        .write(move |conn| {
-            let reason = Some(reason.trim());
-            review::decide(
-                conn,
-                &caller,
-                community_id,
-                activity_id,
-                attendance_id,
-                reason,
-                now,
-            )
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+    decide(&state, caller, path.into_inner(), Some(reason)).await
 }

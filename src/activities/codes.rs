@@ -1,6 +1,8 @@
 //! One-time attendance codes (签到码 / 签退码). The organiser issues a batch for check-in or
-//! check-out; each code works once, for that activity and purpose only, until it expires. Only
-//! a hash is stored, so reading the database does not give usable codes.
+//! check-out; each code works once, for that activity and purpose only, until it expires, and
+//! never for the organiser who issued it (nobody verifies their own hours). Only a hash is
+//! stored: codes do not sit in the database in the clear, though with short codes that is a
+//! speed bump for someone holding a copy, not a wall; their short life is the real defence.
 
 use super::store;
 use super::types::Status;
@@ -145,15 +147,23 @@ pub fn redeem(
     user_id: i64,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    let found: Option<(i64, NaiveDateTime, Option<NaiveDateTime>)> = codes::table
+    let found: Option<(i64, i64, NaiveDateTime, Option<NaiveDateTime>)> = codes::table
         .filter(codes::code_hash.eq(hash(&normalise(typed))))
         .filter(codes::activity_id.eq(activity_id))
         .filter(codes::purpose.eq(purpose.as_str()))
-        .select((codes::id, codes::expires_at, codes::used_at))
+        .select((
+            codes::id,
+            codes::issued_by,
+            codes::expires_at,
+            codes::used_at,
+        ))
         .first(conn)
         .optional()?;
-    let (id, expires_at, used_at) =
+    let (id, issued_by, expires_at, used_at) =
         found.ok_or_else(|| ApiError::invalid_field("code", "unknown_code"))?;
+    if issued_by == user_id {
+        return Err(ApiError::invalid_field("code", "own_code"));
+    }
     if used_at.is_some() {
         return Err(ApiError::invalid_field("code", "code_used"));
     }

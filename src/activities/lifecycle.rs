@@ -98,7 +98,9 @@ pub fn edit(
         Status::Published => rule.service_recipient_id.is_none(),
         _ => false,
     };
-    if !editable || now >= row.starts_at {
+    // Once anyone has checked in (from half an hour before the start), the terms they came
+    // for stay put.
+    if !editable || now >= row.starts_at || review::any_for(conn, activity_id)? {
         return Err(ApiError::new(Code::InvalidState));
     }
     let terms = terms::check(conn, community_id, request, now)?;
@@ -118,7 +120,9 @@ pub fn edit(
     Ok(after)
 }
 
-/// Opens sign-ups. A time-bank service first takes its escrow from the resident served.
+/// Opens sign-ups. A time-bank service is published by the resident it serves (or staff
+/// acting for them in person), since that is when their time credits go into escrow; the
+/// organiser cannot spend them.
 pub fn publish(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -126,14 +130,32 @@ pub fn publish(
     activity_id: i64,
     now: NaiveDateTime,
 ) -> Result<ActivityView, ApiError> {
-    let (row, rule, before) = locked(conn, caller, community_id, activity_id, now)?;
+    let standing = standing::in_community(conn, caller.user_id, community_id)?;
+    standing.require(Permission::Volunteer)?;
+    lock(conn, community_id, activity_id)?;
+    let (row, rule) = store::find(conn, community_id, activity_id)?;
+    match rule.service_recipient_id {
+        Some(recipient) if recipient == caller.user_id => {}
+        Some(_) => {
+            standing.require(Permission::ManageActivities)?;
+            return Err(ApiError::forbidden().with_field("service_recipient_id", "invalid_value"));
+        }
+        None => standing.require(Permission::ManageActivities)?,
+    }
+    let before = store::view(conn, community_id, activity_id, now)?;
     if before.status != Status::Draft || now >= row.starts_at {
         return Err(ApiError::new(Code::InvalidState));
     }
     time_bank::hold(conn, &row, &rule, caller.actor_id())?;
     set_status(conn, activity_id, Status::Published, now)?;
     let after = store::view(conn, community_id, activity_id, now)?;
-    audited(conn, caller, "activity.published", Some(&before), &after)?;
+    let escrow = serde_json::json!({
+        "activity": after,
+        "service_recipient_id": rule.service_recipient_id,
+        "escrow_minutes": rule.escrow_minutes,
+    });
+    let change = Change::in_community(community_id, "activity.published", "activity", activity_id);
+    audit::record(conn, &caller.into(), change.before(&before).after(&escrow))?;
     Ok(after)
 }
 

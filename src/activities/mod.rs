@@ -11,6 +11,7 @@ pub mod lifecycle;
 pub mod review;
 pub mod routes;
 pub mod settlement;
+pub mod signup_routes;
 pub mod signups;
 pub mod store;
 pub mod terms;

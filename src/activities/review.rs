@@ -5,7 +5,7 @@ use super::attendance::{AttendanceStatus, covers, credited_minutes};
 use super::lock;
 use super::store::{self, ActivityRow};
 use super::types::Status;
-use crate::audit::{self, Change};
+use crate::audit::{self, Actor, Change};
 use crate::auth::Caller;
 use crate::calendar;
 use crate::db::DbConnection;
@@ -14,7 +14,7 @@ use crate::http::pagination::Page;
 use crate::points::settings;
 use crate::roles::{Permission, standing};
 use crate::schema::{activities, attendance, users};
-use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -159,8 +159,7 @@ pub fn decide(
     conn: &mut DbConnection,
     caller: &Caller,
     community_id: i64,
-    activity_id: i64,
-    attendance_id: i64,
+    (activity_id, attendance_id): (i64, i64),
     rejection: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<AttendanceView, ApiError> {
@@ -214,24 +213,39 @@ pub fn decide(
     Ok(after)
 }
 
-/// Closes one open session at `at`, flagged `missing_check_out` for review.
+/// Closes one session at `at` if it is still open (a check-out may have beaten the sweep),
+/// flagged `missing_check_out` for review.
 fn close_session(
     conn: &mut DbConnection,
     activity: &ActivityRow,
     attendance_id: i64,
     started: NaiveDateTime,
     at: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
     let ended = at.max(started);
-    diesel::update(attendance::table.find(attendance_id))
-        .set((
-            attendance::ended_at.eq(ended),
-            attendance::minutes.eq(credited_minutes(activity, started, ended) as i32),
-            attendance::status.eq(AttendanceStatus::Pending.as_str()),
-            attendance::flag.eq("missing_check_out"),
-        ))
-        .execute(conn)?;
-    Ok(())
+    let closed = diesel::update(
+        attendance::table
+            .find(attendance_id)
+            .filter(attendance::status.eq(AttendanceStatus::Open.as_str())),
+    )
+    .set((
+        attendance::ended_at.eq(ended),
+        attendance::minutes.eq(credited_minutes(activity, started, ended) as i32),
+        attendance::status.eq(AttendanceStatus::Pending.as_str()),
+        attendance::flag.eq("missing_check_out"),
+    ))
+    .execute(conn)?;
+    if closed == 1 {
+        let view = one(conn, attendance_id)?;
+        record(
+            conn,
+            &Actor::default(),
+            activity.community_id,
+            "attendance.auto_closed",
+            &view,
+        )?;
+    }
+    Ok(closed == 1)
 }
 
 /// Closes the activity's open sessions at `at` (the activity is being completed).
@@ -251,33 +265,49 @@ pub fn close_open_sessions(
     Ok(())
 }
 
-/// The scheduled sweep: sessions still open after the (Beijing) day they began are closed at
-/// the end of that day or of the activity, whichever is first, and flagged for review.
+/// The scheduled sweep: a session still open once its activity has ended and the (Beijing)
+/// day it began is over is closed at the activity's end and flagged for review. Activities
+/// that run past midnight are left alone until they end.
 pub fn close_overnight(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, ApiError> {
-    let stale: Vec<(i64, i64, NaiveDateTime)> = attendance::table
+    let stale: Vec<(i64, NaiveDateTime, ActivityRow)> = attendance::table
+        .inner_join(activities::table)
         .filter(attendance::status.eq(AttendanceStatus::Open.as_str()))
         .filter(attendance::started_at.lt(calendar::start_of_day(now)))
+        .filter(activities::ends_at.le(now))
         .select((
             attendance::id,
-            attendance::activity_id,
             attendance::started_at,
+            ActivityRow::as_select(),
         ))
         .load(conn)?;
-    for (id, activity_id, started) in &stale {
-        let activity: ActivityRow = activities::table
-            .find(activity_id)
-            .select(ActivityRow::as_select())
-            .first(conn)?;
-        let end_of_day = calendar::start_of_day(*started) + TimeDelta::days(1);
-        close_session(
-            conn,
-            &activity,
-            *id,
-            *started,
-            end_of_day.min(activity.ends_at),
-        )?;
+    let mut closed = 0;
+    for (id, started, activity) in &stale {
+        if close_session(conn, activity, *id, *started, activity.ends_at)? {
+            closed += 1;
+        }
     }
-    Ok(stale.len())
+    Ok(closed)
+}
+
+/// Whether anyone has attendance at the activity (then its terms and sign-ups are fixed).
+pub fn any_for(conn: &mut DbConnection, activity_id: i64) -> Result<bool, ApiError> {
+    let found: i64 = attendance::table
+        .filter(attendance::activity_id.eq(activity_id))
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}
+
+/// The audit record of an attendance change.
+pub fn record(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    community_id: i64,
+    action: &'static str,
+    view: &AttendanceView,
+) -> Result<(), ApiError> {
+    let change = Change::in_community(community_id, action, "attendance", view.id);
+    audit::record(conn, actor, change.after(view))
 }
 
 /// Voids the undecided attendance of a cancelled activity: nothing of it will be credited.

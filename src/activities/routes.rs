@@ -2,7 +2,6 @@
 //! Attendance is in `attendance_routes`.
 
 use super::settlement::{self, SettlementView};
-use super::signups::{self, SignupView};
 use super::types::{ActivityFilter, ActivityRequest, ActivityView, Status};
 use super::{lifecycle, store};
 use crate::auth::Caller;
@@ -15,24 +14,21 @@ use crate::http::text::ReasonRequest;
 use crate::roles::{Permission, standing};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::NaiveDateTime;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    // `mine` before `{activity_id}`, which would otherwise take the word for an id.
-    cfg.service(my_signups)
-        .service(list_activities)
+    // `mine` (in `signup_routes`) is registered before `{activity_id}`, which would
+    // otherwise take the word for an id.
+    cfg.service(list_activities)
         .service(create_activity)
         .service(get_activity)
         .service(edit_activity)
         .service(publish)
         .service(cancel)
         .service(complete)
-        .service(settle)
-        .service(list_signups)
-        .service(sign_up)
-        .service(withdraw);
+        .service(settle);
 }
 
 /// Runs one retry-safe step on an activity at the service's current time.
@@ -84,7 +80,8 @@ async fn list_activities(
         limit: filter.limit,
     }
     .page()?;
-    let now = state.clock.now();
+    filter.check()?;
+    let clock = state.clock.clone();
     let rows = state
         .db
         .run(move |conn| {
@@ -101,7 +98,7 @@ async fn list_activities(
                 organiser,
                 &filter,
                 page,
-                now,
+                clock.now(),
             )
         })
         .await?;
@@ -146,13 +143,13 @@ async fn get_activity(
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
     let (community_id, activity_id) = path.into_inner();
-    let now = state.clock.now();
+    let clock = state.clock.clone();
     let activity = state
         .db
         .run(move |conn| {
             let standing = standing::in_community(conn, caller.user_id, community_id)?;
             standing.require(Permission::ViewOwnAccount)?;
-            let activity = store::view(conn, community_id, activity_id, now)?;
+            let activity = store::view(conn, community_id, activity_id, clock.now())?;
             let organiser = standing.require(Permission::ManageActivities).is_ok();
             if activity.status == Status::Draft && !organiser {
                 return Err(ApiError::not_found());
@@ -177,16 +174,26 @@ async fn edit_activity(
 ) -> ApiResult<HttpResponse> {
     let (community_id, activity_id) = path.into_inner();
     let request = body.into_inner();
-    let now = state.clock.now();
+    let clock = state.clock.clone();
     let edited = state
         .db
-        .write(move |conn| lifecycle::edit(conn, &caller, community_id, activity_id, &request, now))
+        .write(move |conn| {
+            lifecycle::edit(
+                conn,
+                &caller,
+                community_id,
+                activity_id,
+                &request,
+                clock.now(),
+            )
+        })
         .await?;
     Ok(HttpResponse::Ok().json(edited))
 }
 
-/// Open sign-ups. For a time-bank service, the resident served pays the escrow now (409
-/// `insufficient_balance` if they cannot).
+/// Open sign-ups (organisers). A time-bank service is published by the resident it serves
+/// (or staff acting for them in person), whose time credits then go into escrow: 409
+/// `insufficient_balance` if they lack them.
 #[utoipa::path(tag = "activities", params(("id" = i64, Path, description = "Community id"), ("activity_id" = i64, Path, description = "Activity id"),
     ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request safe")),
     security(("bearer" = [])),
@@ -292,81 +299,4 @@ async fn settle(
         settlement::settle,
     )
     .await
-}
-
-/// The activity's sign-ups (organisers), newest first.
-#[utoipa::path(tag = "activities", params(("id" = i64, Path, description = "Community id"), ("activity_id" = i64, Path, description = "Activity id"), PageQuery),
-    security(("bearer" = [])), responses((status = 200, body = Paged<SignupView>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-#[get("/communities/{id}/activities/{activity_id}/signups")]
-async fn list_signups(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(i64, i64)>,
-    page: web::Query<PageQuery>,
-) -> ApiResult<HttpResponse> {
-    let (community_id, activity_id) = path.into_inner();
-    let page = page.page()?;
-    let rows = state
-        .db
-        .run(move |conn| signups::of_activity(conn, &caller, community_id, activity_id, page))
-        .await?;
-    Ok(HttpResponse::Ok().json(Paged::from_rows(rows, page, |s| s.id)))
-}
-
-/// My sign-ups in the community, newest first, including those of cancelled activities.
-#[utoipa::path(tag = "activities", params(("id" = i64, Path, description = "Community id"), PageQuery),
-    security(("bearer" = [])), responses((status = 200, body = Paged<SignupView>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-#[get("/communities/{id}/activities/mine")]
-async fn my_signups(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<i64>,
-    page: web::Query<PageQuery>,
-) -> ApiResult<HttpResponse> {
-    let community_id = id.into_inner();
-    let page = page.page()?;
-    let rows = state
-        .db
-        .run(move |conn| signups::mine(conn, &caller, community_id, page))
-        .await?;
-    Ok(HttpResponse::Ok().json(Paged::from_rows(rows, page, |s| s.id)))
-}
-
-/// Sign up: `confirmed` while places last, then `waitlisted`. 409 if already signed up, or if
-/// sign-ups are closed.
-#[utoipa::path(tag = "activities", params(("id" = i64, Path, description = "Community id"), ("activity_id" = i64, Path, description = "Activity id")),
-    security(("bearer" = [])),
-    responses((status = 201, body = SignupView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-#[post("/communities/{id}/activities/{activity_id}/signups")]
-async fn sign_up(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(i64, i64)>,
-) -> ApiResult<HttpResponse> {
-    let (community_id, activity_id) = path.into_inner();
-    let now = state.clock.now();
-    let signup = state
-        .db
-        .write(move |conn| signups::sign_up(conn, &caller, community_id, activity_id, now))
-        .await?;
-    Ok(HttpResponse::Created().json(signup))
-}
-
-/// Withdraw my sign-up before the start; the first on the waitlist takes the place.
-#[utoipa::path(tag = "activities", params(("id" = i64, Path, description = "Community id"), ("activity_id" = i64, Path, description = "Activity id")),
-    security(("bearer" = [])),
-    responses((status = 200, body = SignupView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-#[delete("/communities/{id}/activities/{activity_id}/signups/me")]
-async fn withdraw(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(i64, i64)>,
-) -> ApiResult<HttpResponse> {
-    let (community_id, activity_id) = path.into_inner();
-    let now = state.clock.now();
-    let signup = state
-        .db
-        .write(move |conn| signups::withdraw(conn, &caller, community_id, activity_id, now))
-        .await?;
-    Ok(HttpResponse::Ok().json(signup))
 }

@@ -81,7 +81,7 @@ pub fn settle(
             attendance::started_at,
         ))
         .load(conn)?;
-    let credits = credit(conn, caller, &activity, &rule, &verified)?;
+    let credits = credit(conn, caller, &activity, &rule, &verified, now)?;
     diesel::update(activities::table.find(activity_id))
         .set((
             activities::status.eq(Status::Settled.as_str()),
@@ -101,6 +101,7 @@ fn credit(
     activity: &ActivityRow,
     rule: &CreditRule,
     verified: &[Verified],
+    now: NaiveDateTime,
 ) -> Result<SettlementView, ApiError> {
     let points_rule = rule.rule()?;
     let deposits = settings::load(conn, activity.community_id)?.time_bank_enabled
@@ -154,7 +155,15 @@ fn credit(
         )?;
         Some(posted.transaction_id)
     };
-    record_hours(conn, caller, activity, verified, &credits, transaction_id)?;
+    record_hours(
+        conn,
+        caller,
+        activity,
+        verified,
+        &credits,
+        transaction_id,
+        now,
+    )?;
     Ok(SettlementView {
         activity_id: activity.id,
         credits,
@@ -170,8 +179,8 @@ fn record_hours(
     verified: &[Verified],
     credits: &[Credit],
     transaction_id: Option<i64>,
+    recorded_at: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    let recorded_at = crate::db::now();
     for (&(attendance_id, user_id, _, started_at), credit) in verified.iter().zip(credits) {
         if credit.minutes == 0 {
             continue;

@@ -36,11 +36,16 @@ impl SignupStatus {
         }
     }
 
-    fn parse(value: &str) -> Self {
-        [Self::Confirmed, Self::Waitlisted, Self::Withdrawn]
-            .into_iter()
-            .find(|s| s.as_str() == value)
-            .unwrap_or(Self::Cancelled)
+    fn parse(value: &str) -> Result<Self, ApiError> {
+        [
+            Self::Confirmed,
+            Self::Waitlisted,
+            Self::Withdrawn,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == value)
+        .ok_or_else(|| ApiError::internal(format!("unknown sign-up status {value}")))
     }
 }
 
@@ -70,19 +75,19 @@ type SignupRow = (
     Option<NaiveDateTime>,
 );
 
-fn to_view(row: SignupRow) -> SignupView {
+fn to_view(row: SignupRow) -> Result<SignupView, ApiError> {
     let (id, activity_id, activity_title, user_id, display_name, status, created_at, promoted_at) =
         row;
-    SignupView {
+    Ok(SignupView {
         id,
         activity_id,
         activity_title,
         user_id,
         display_name,
-        status: SignupStatus::parse(&status),
+        status: SignupStatus::parse(&status)?,
         created_at: created_at.and_utc(),
         promoted_at: promoted_at.map(|t| t.and_utc()),
-    }
+    })
 }
 
 macro_rules! signup_columns {
@@ -107,7 +112,7 @@ fn one(conn: &mut DbConnection, signup_id: i64) -> Result<SignupView, ApiError> 
         .filter(signups::id.eq(signup_id))
         .select(signup_columns!())
         .first(conn)?;
-    Ok(to_view(row))
+    to_view(row)
 }
 
 fn count(conn: &mut DbConnection, activity_id: i64, status: SignupStatus) -> Result<i64, ApiError> {
@@ -131,7 +136,8 @@ pub fn active_of(
         .select((signups::id, signups::status))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(id, status)| (id, SignupStatus::parse(&status))))
+    row.map(|(id, status)| Ok((id, SignupStatus::parse(&status)?)))
+        .transpose()
 }
 
 fn audited(
@@ -280,7 +286,7 @@ pub fn of_activity(
         .limit(page.limit + 1)
         .select(signup_columns!())
         .load(conn)?;
-    Ok(rows.into_iter().map(to_view).collect())
+    rows.into_iter().map(to_view).collect()
 }
 
 /// The caller's own sign-ups in the community, newest first, cancelled ones included so they
@@ -302,5 +308,5 @@ pub fn mine(
         .limit(page.limit + 1)
         .select(signup_columns!())
         .load(conn)?;
-    Ok(rows.into_iter().map(to_view).collect())
+    rows.into_iter().map(to_view).collect()
 }

@@ -130,10 +130,10 @@ pub fn list(
         query = query.filter(activities::status.ne(Status::Draft.as_str()));
     }
     query = match filter.status {
+        // Under way, or over and waiting for the organiser to complete it.
         Some(Status::InProgress) => query
             .filter(activities::status.eq(Status::Published.as_str()))
-            .filter(activities::starts_at.le(now))
-            .filter(activities::ends_at.gt(now)),
+            .filter(activities::starts_at.le(now)),
         Some(Status::Published) => query
             .filter(activities::status.eq(Status::Published.as_str()))
             .filter(activities::starts_at.gt(now)),

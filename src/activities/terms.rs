@@ -5,6 +5,7 @@ use super::types::ActivityRequest;
 use crate::db::DbConnection;
 use crate::error::{ApiError, FieldError};
 use crate::memberships::store::is_verified;
+use crate::points::settings;
 use crate::schema::volunteer_teams as teams;
 use crate::schema::{activities, activity_credit_rules as rules, activity_skills, grids};
 use chrono::{NaiveDateTime, TimeDelta};
@@ -13,6 +14,11 @@ use std::collections::BTreeSet;
 
 /// The longest window an activity may have; longer service is several activities.
 const MAX_WINDOW: TimeDelta = TimeDelta::hours(24);
+/// The shortest: below it the coverage rule and hourly points stop meaning anything.
+const MIN_WINDOW: TimeDelta = TimeDelta::minutes(15);
+/// How far ahead activities are planned; also keeps timestamps inside what both databases
+/// store and compare correctly.
+const PLANNING_HORIZON: TimeDelta = TimeDelta::days(2 * 366);
 
 /// A request that passed every check, with its times resolved.
 pub struct Terms<'a> {
@@ -49,14 +55,21 @@ pub fn check<'a>(
     let mut problems = Vec::new();
     if starts_at < now {
         problems.push(FieldError::new("starts_at", "in_the_past"));
+    } else if starts_at > now + PLANNING_HORIZON {
+        problems.push(FieldError::new("starts_at", "too_far"));
     }
     if ends_at <= starts_at {
         problems.push(FieldError::new("ends_at", "before_start"));
     } else if ends_at - starts_at > MAX_WINDOW {
         problems.push(FieldError::new("ends_at", "too_long"));
+    } else if ends_at - starts_at < MIN_WINDOW {
+        problems.push(FieldError::new("ends_at", "too_short"));
     }
-    if ends_at > starts_at && signup_deadline > ends_at {
-        problems.push(FieldError::new("signup_deadline", "after_end"));
+    // Sign-ups close at the start at the latest: the place must be known before it begins.
+    if signup_deadline > starts_at {
+        problems.push(FieldError::new("signup_deadline", "after_start"));
+    } else if signup_deadline < now {
+        problems.push(FieldError::new("signup_deadline", "in_the_past"));
     }
     if let Some(grid_id) = request.grid_id {
         let known: i64 = grids::table
@@ -79,7 +92,12 @@ pub fn check<'a>(
         }
     }
     if let Some(recipient) = request.service_recipient_id {
-        if !is_verified(conn, community_id, recipient)? {
+        if !settings::load(conn, community_id)?.time_bank_enabled {
+            problems.push(FieldError::new(
+                "service_recipient_id",
+                "time_bank_disabled",
+            ));
+        } else if !is_verified(conn, community_id, recipient)? {
             problems.push(FieldError::new("service_recipient_id", "not_a_member"));
         }
     }

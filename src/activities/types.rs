@@ -97,7 +97,7 @@ pub struct ActivityRequest {
     pub starts_at: DateTime<Utc>,
     /// At most 24 hours after the start.
     pub ends_at: DateTime<Utc>,
-    /// Sign-ups close then; defaults to the start.
+    /// Sign-ups close then, at the start at the latest; defaults to the start.
     pub signup_deadline: Option<DateTime<Utc>>,
     #[validate(range(min = 1, max = 10_000))]
     pub capacity: i32,
@@ -108,7 +108,8 @@ pub struct ActivityRequest {
     #[validate(range(min = 0, max = 10_000))]
     pub points_amount: i64,
     /// For a time-bank mutual-aid service: the resident served, who pays the providers in
-    /// time credits. Publishing holds `capacity ×` the window's minutes from them in escrow.
+    /// time credits. Such an activity is published by that resident (or staff acting for them
+    /// in person), which holds `capacity ×` the window's minutes from them in escrow.
     pub service_recipient_id: Option<i64>,
 }
 
@@ -156,7 +157,8 @@ pub struct ActivityView {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ActivityFilter {
-    /// `draft` (organisers only), `published`, `in_progress`, `completed`, `settled`, `cancelled`.
+    /// `draft` (organisers only), `published` (not yet begun), `in_progress` (begun, not yet
+    /// completed by the organiser), `completed`, `settled`, `cancelled`.
     pub status: Option<Status>,
     /// Activities starting on or after this instant.
     pub from: Option<DateTime<Utc>>,
@@ -170,4 +172,18 @@ pub struct ActivityFilter {
     pub near_me: bool,
     pub cursor: Option<String>,
     pub limit: Option<i64>,
+}
+
+impl ActivityFilter {
+    /// Dates outside these years are typing mistakes, and beyond what both databases compare
+    /// alike; refuse them rather than search for them.
+    pub fn check(&self) -> Result<(), crate::error::ApiError> {
+        use chrono::Datelike;
+        for (field, value) in [("from", self.from), ("to", self.to)] {
+            if value.is_some_and(|v| !(2000..=2100).contains(&v.year())) {
+                return Err(crate::error::ApiError::invalid_field(field, "range"));
+            }
+        }
+        Ok(())
+    }
 }

@@ -101,6 +101,17 @@ impl FieldError {
             "unknown_code" => ("签到码无效", "is not a code issued for this activity"),
             "code_expired" => ("签到码已过期", "has expired"),
             "code_used" => ("签到码已被使用", "has already been used"),
+            "own_code" => (
+                "不能使用自己发放的签到码",
+                "was issued by you; another organiser must issue yours",
+            ),
+            "too_short" => ("时间跨度过短", "spans too short a time"),
+            "too_far" => ("时间过于遥远", "is too far in the future"),
+            "after_start" => ("不能晚于开始时间", "must not be after the start"),
+            "time_bank_disabled" => (
+                "本社区未开通时间银行",
+                "needs the community's time bank, which is not enabled",
+            ),
             "not_signed_up" => ("未报名该活动", "has no confirmed sign-up for this activity"),
             "not_a_member" => (
                 "不是本社区已认证的居民",
@@ -111,6 +122,28 @@ impl FieldError {
                 "cannot be below the number already confirmed",
             ),
             "pending_review" => ("还有待审核的服务时长", "still has hours awaiting review"),
+            "invalid_skill" => (
+                "每个技能标签须为 1–20 个字的单行文字",
+                "must hold single-line tags of 1 to 20 characters",
+            ),
+            "in_future" => ("不能晚于当前时间", "must not be in the future"),
+            "too_old" => (
+                "时间过早，只能补录五年内的服务",
+                "is too long ago (five years at most)",
+            ),
+            "self_backfill" => (
+                "不能为自己补录服务时长",
+                "must be someone else: nobody back-fills their own hours",
+            ),
+            "no_volunteer_profile" => (
+                "该用户尚未在本社区登记志愿者信息",
+                "has no volunteer profile in this community",
+            ),
+            "last_leader" => (
+                "服务队至少要保留一名队长，请先任命其他队长",
+                "is the team's only leader; appoint another leader first",
+            ),
+            "invalid_month" => ("月份格式应为 YYYY-MM", "must be a month as YYYY-MM"),
             _ => ("取值不正确", "is invalid"),
         };
         match lang {

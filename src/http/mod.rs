@@ -38,8 +38,10 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::ledger::routes::routes(cfg);
     crate::points::routes::routes(cfg);
     crate::rewards::routes::routes(cfg);
+    crate::activities::signup_routes::routes(cfg);
     crate::activities::routes::routes(cfg);
     crate::activities::attendance_routes::routes(cfg);
+    crate::volunteers::routes::routes(cfg);
 }
 
 /// The documented routes: the API and the health probes. Also used to build the OpenAPI file.

@@ -121,7 +121,10 @@ fn activity(
         starts_at,
         ends_at,
         signup_deadline: starts_at,
-        skills: skills.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>(),
+        skills: skills
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<BTreeSet<_>>(),
     };
     let id = terms::insert(conn, cast.community_id, cast.staff, &terms, now())?;
     Ok((id, starts_at))

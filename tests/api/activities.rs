@@ -63,6 +63,11 @@ pub fn path(side: &Side, activity: i64, rest: &str) -> String {
 
 /// Creates and publishes an activity; returns its id.
 pub async fn published(app: &TestApp, side: &Side, body: Value) -> i64 {
+    published_by(app, side, body, &side.staff).await
+}
+
+/// Created by staff, published by `publisher` (the resident served, for a time-bank service).
+pub async fn published_by(app: &TestApp, side: &Side, body: Value, publisher: &User) -> i64 {
     let created = world::created(
         app,
         &format!("/communities/{}/activities", side.community),
@@ -72,7 +77,7 @@ pub async fn published(app: &TestApp, side: &Side, body: Value) -> i64 {
     .await;
     let id = created["id"].as_i64().unwrap();
     let (status, body) = app
-        .post(&path(side, id, "/publish"), side.staff.token(), json!(null))
+        .post(&path(side, id, "/publish"), publisher.token(), json!(null))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     id
@@ -465,7 +470,7 @@ async fn activity_terms_are_checked(app: TestApp) {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app.post(&list, b.staff.token(), two_hours(&app)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(app.count("SELECT COUNT(*) AS n FROM activities").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM activities WHERE title = '小区环境清洁'").await, 0);
 
     let id = published(&app, a, two_hours(&app)).await;
     let (status, _) = app.get(&path(b, id, ""), b.staff.token()).await;
@@ -544,7 +549,7 @@ async fn cancelling_tells_everyone_and_costs_nobody_anything(app: TestApp) {
     visit["ends_at"] = json!(at(&app, 90));
     visit["capacity"] = json!(1);
     visit["service_recipient_id"] = json!(a.resident.id);
-    let id = published(&app, a, visit).await;
+    let id = published_by(&app, a, visit, &a.resident).await;
     assert_eq!(
         time_credits(&app, a.community, &a.resident).await,
         30,
@@ -604,7 +609,14 @@ async fn a_time_bank_service_pays_its_provider_from_escrow(app: TestApp) {
     )
     .await;
     let id = created["id"].as_i64().unwrap();
-    let (status, body) = step(&app, a, id, "publish").await;
+    let (status, _) = step(&app, a, id, "publish").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "staff cannot spend the resident's credits"
+    );
+    let publish = path(a, id, "/publish");
+    let (status, body) = app.post(&publish, a.resident.token(), json!(null)).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::CONFLICT, Some("insufficient_balance")),
@@ -619,7 +631,7 @@ async fn a_time_bank_service_pays_its_provider_from_escrow(app: TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, _) = step(&app, a, id, "publish").await;
+    let (status, _) = app.post(&publish, a.resident.token(), json!(null)).await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = app
         .post(&path(a, id, "/signups"), a.resident.token(), json!(null))
@@ -773,6 +785,187 @@ async fn a_forgotten_check_out_is_closed_overnight(app: TestApp) {
     );
 }
 
+async fn nobody_verifies_their_own_hours_with_their_own_codes(app: TestApp) {
+    let world = world::build(&app).await;
+    let a = &world.a;
+    let id = published(&app, a, two_hours(&app)).await;
+    sign_up(&app, a, id, &a.staff).await;
+    advance(&app, 60);
+    let own = codes(&app, a, id, "check_in", 1).await;
+    let (status, body) = attend(&app, a, id, &a.staff, "check-in", &own[0]).await;
+    assert_eq!(
+        (status, body["errors"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("own_code")),
+        "{body}"
+    );
+    let colleague = world::created(
+        &app,
+        &path(a, id, "/codes"),
+        &a.social_worker,
+        json!({ "purpose": "check_in" }),
+    )
+    .await;
+    let code = colleague["codes"][0].as_str().unwrap();
+    let (status, _) = attend(&app, a, id, &a.staff, "check-in", code).await;
+    assert_eq!(status, StatusCode::CREATED, "a colleague's code works");
+    let (status, _) = app
+        .call(
+            Method::DELETE,
+            &path(a, id, "/signups/me"),
+            a.staff.token(),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "no withdrawing once checked in"
+    );
+    let mut edited = two_hours(&app);
+    edited["title"] = json!("改期");
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &path(a, id, ""),
+            a.social_worker.token(),
+            Some(edited),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "no edits once someone has checked in"
+    );
+}
+
+async fn the_waitlist_is_served_in_order(app: TestApp) {
+    let world = world::build(&app).await;
+    let a = &world.a;
+    let mut body = two_hours(&app);
+    body["capacity"] = json!(1);
+    let id = published(&app, a, body).await;
+    sign_up(&app, a, id, &a.resident).await;
+    let queue = [&a.volunteer, &a.grid_worker, &a.social_worker];
+    for person in queue {
+        assert_eq!(sign_up(&app, a, id, person).await["status"], "waitlisted");
+    }
+    let withdraw = path(a, id, "/signups/me");
+    for (leaving, next) in [(&a.resident, &a.volunteer), (&a.volunteer, &a.grid_worker)] {
+        let (status, _) = app
+            .call(Method::DELETE, &withdraw, leaving.token(), None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, signups) = app.get(&path(a, id, "/signups"), a.staff.token()).await;
+        let confirmed: Vec<i64> = signups["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["status"] == "confirmed")
+            .map(|s| s["user_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(confirmed, [next.id], "{signups}");
+    }
+}
+
+async fn ids_from_elsewhere_are_not_found(app: TestApp) {
+    let world = world::build(&app).await;
+    let (a, b) = (&world.a, &world.b);
+    set_rules(&app, &world, json!({ "time_bank_enabled": true })).await;
+    let mut visit = two_hours(&app);
+    visit["service_recipient_id"] = json!(b.resident.id);
+    visit["team_id"] = json!(b.volunteer_team);
+    let (status, body) = app
+        .post(
+            &format!("/communities/{}/activities", a.community),
+            a.staff.token(),
+            visit,
+        )
+        .await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (status, fields),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["team_id", "service_recipient_id"]
+        )
+    );
+    let first = published(&app, a, two_hours(&app)).await;
+    let second = published(&app, a, two_hours(&app)).await;
+    sign_up(&app, a, first, &a.resident).await;
+    advance(&app, 150);
+    let (_, activity) = app.get(&path(a, first, ""), a.staff.token()).await;
+    let start = &activity["starts_at"];
+    let (status, report) = app
+        .post(
+            &path(a, first, "/attendance"),
+            a.resident.token(),
+            json!({ "started_at": shift(start, 0), "ended_at": shift(start, 90) }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    let approve = |activity: i64| {
+        path(
+            a,
+            activity,
+            &format!("/attendance/{}/approve", report["id"]),
+        )
+    };
+    let (status, _) = app
+        .post(&approve(second), a.staff.token(), json!(null))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "through another activity");
+    let (status, _) = app
+        .post(
+            &format!(
+                "/communities/{}/activities/{first}/attendance/{}/approve",
+                b.community, report["id"]
+            ),
+            b.staff.token(),
+            json!(null),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "through another community");
+    let (status, _) = app
+        .post(&approve(first), a.staff.token(), json!(null))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn a_rejected_attempt_makes_way_for_another(app: TestApp) {
+    let world = world::build(&app).await;
+    let a = &world.a;
+    let id = published(&app, a, two_hours(&app)).await;
+    sign_up(&app, a, id, &a.resident).await;
+    advance(&app, 60);
+    let check_in = codes(&app, a, id, "check_in", 2).await;
+    let check_out = codes(&app, a, id, "check_out", 2).await;
+    let (_, body) = attend(&app, a, id, &a.resident, "check-in", &check_out[0]).await;
+    assert_eq!(
+        body["errors"][0]["code"], "unknown_code",
+        "a check-out code is not a check-in code"
+    );
+    attend(&app, a, id, &a.resident, "check-in", &check_in[0]).await;
+    advance(&app, 5);
+    let (_, body) = attend(&app, a, id, &a.resident, "check-out", &check_out[0]).await;
+    assert_eq!(
+        body["status"], "rejected",
+        "checked out by mistake after five minutes"
+    );
+    let (status, body) = attend(&app, a, id, &a.resident, "check-in", &check_in[1]).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    advance(&app, 115);
+    let (_, body) = attend(&app, a, id, &a.resident, "check-out", &check_out[1]).await;
+    assert_eq!(
+        (body["status"].as_str(), body["minutes"].as_i64()),
+        (Some("verified"), Some(115))
+    );
+}
+
 crate::backend_tests!(
     an_activity_runs_from_draft_to_settled,
     attendance_is_refused_outside_its_rules,
@@ -783,4 +976,8 @@ crate::backend_tests!(
     a_time_bank_service_pays_its_provider_from_escrow,
     concurrent_sign_ups_and_settlements,
     a_forgotten_check_out_is_closed_overnight,
+    nobody_verifies_their_own_hours_with_their_own_codes,
+    the_waitlist_is_served_in_order,
+    ids_from_elsewhere_are_not_found,
+    a_rejected_attempt_makes_way_for_another,
 );

@@ -14,4 +14,6 @@ mod rewards;
 mod rewards_races;
 mod role_matrix;
 mod tokens;
+mod volunteer_reports;
+mod volunteers;
 mod world;

@@ -60,8 +60,7 @@ const STANDING: &[Who] = &[
 const LEDGER_READERS: &[Who] = &[PlatformAdmin, RegionAdmin, CommunityAdmin, Staff];
 const POINT_RULERS: &[Who] = &[PlatformAdmin, CommunityAdmin];
 const SHOPKEEPERS: &[Who] = &[CommunityAdmin, Staff];
-const ORGANISERS: &[Who] = &[CommunityAdmin, Staff, SocialWorker];
-/// Everyone verified in the community: all standing but a member awaiting verification.
+/// Anyone verified in the community: everyone with standing but a member awaiting verification.
 const VOLUNTEERS: &[Who] = &[
     PlatformAdmin,
     RegionAdmin,
@@ -72,6 +71,8 @@ const VOLUNTEERS: &[Who] = &[
     Volunteer,
     Resident,
 ];
+const VOLUNTEER_MANAGERS: &[Who] = &[CommunityAdmin, Staff, SocialWorker];
+const ORGANISERS: &[Who] = &[CommunityAdmin, Staff, SocialWorker];
 
 /// Who may call an endpoint on their own community.
 enum Allowed {
@@ -185,6 +186,172 @@ fn endpoints() -> Vec<Endpoint> {
             },
             body: |_, _, _| Some(json!({ "purpose": "check_in" })),
             allowed: Allowed::Roles(ORGANISERS),
+        },
+        // Volunteering, while the member still awaits verification (verified below). The
+        // profile is saved first, so that everyone allowed then has one to read.
+        Endpoint {
+            method: Method::PUT,
+            documented: "/api/v1/communities/{id}/volunteers/me",
+            path: |s| format!("/communities/{}/volunteers/me", s.community),
+            body: |_, _, _| {
+                Some(
+                    json!({ "skills": ["矩阵"], "availability": [{ "weekday": 1, "period": "morning" }] }),
+                )
+            },
+            allowed: Allowed::Roles(VOLUNTEERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/volunteers/me",
+            path: |s| format!("/communities/{}/volunteers/me", s.community),
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/volunteers",
+            path: |s| format!("/communities/{}/volunteers", s.community),
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEER_MANAGERS),
+        },
+        // The admin's own record: everyone else needs the right to read other people's.
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/volunteers/{user_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/volunteers/{}",
+                    s.community, s.community_admin.id
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEER_MANAGERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/volunteers/{user_id}/service-hours",
+            path: |s| {
+                format!(
+                    "/communities/{}/volunteers/{}/service-hours",
+                    s.community, s.community_admin.id
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEER_MANAGERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/volunteers/{user_id}/certificate",
+            path: |s| {
+                format!(
+                    "/communities/{}/volunteers/{}/certificate",
+                    s.community, s.community_admin.id
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEER_MANAGERS),
+        },
+        // For the side's volunteer, whom none of the managers is.
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/volunteers/{user_id}/service-hours",
+            path: |s| {
+                format!(
+                    "/communities/{}/volunteers/{}/service-hours",
+                    s.community, s.volunteer.id
+                )
+            },
+            body: |_, _, _| {
+                let served_at = chrono::Utc::now() - chrono::Duration::days(1);
+                Some(json!({
+                    "served_at": served_at, "minutes": 30, "description": "矩阵测试补录",
+                    "evidence": "签到表 001"
+                }))
+            },
+            allowed: Allowed::Roles(VOLUNTEER_MANAGERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/volunteers/anomalies",
+            path: |s| format!("/communities/{}/volunteers/anomalies", s.community),
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEER_MANAGERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/volunteers/teams",
+            path: |s| format!("/communities/{}/volunteers/teams", s.community),
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/volunteers/teams",
+            path: |s| format!("/communities/{}/volunteers/teams", s.community),
+            body: |_, _, n| Some(json!({ "name": format!("服务队{n}") })),
+            allowed: Allowed::Roles(VOLUNTEER_MANAGERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/volunteers/teams/{team_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/volunteers/teams/{}",
+                    s.community, s.volunteer_team
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEERS),
+        },
+        Endpoint {
+            method: Method::PUT,
+            documented: "/api/v1/communities/{id}/volunteers/teams/{team_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/volunteers/teams/{}",
+                    s.community, s.volunteer_team
+                )
+            },
+            body: |_, _, n| Some(json!({ "name": format!("志愿服务队{n}") })),
+            allowed: Allowed::Roles(VOLUNTEER_MANAGERS),
+        },
+        // The side's volunteer, who has a profile by now and leads nothing.
+        Endpoint {
+            method: Method::PUT,
+            documented: "/api/v1/communities/{id}/volunteers/teams/{team_id}/members/{user_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/volunteers/teams/{}/members/{}",
+                    s.community, s.volunteer_team, s.volunteer.id
+                )
+            },
+            body: |_, _, _| Some(json!({ "role": "member" })),
+            allowed: Allowed::Roles(VOLUNTEER_MANAGERS),
+        },
+        // Removing someone no longer in the team succeeds too, so every manager gets 204.
+        Endpoint {
+            method: Method::DELETE,
+            documented: "/api/v1/communities/{id}/volunteers/teams/{team_id}/members/{user_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/volunteers/teams/{}/members/{}",
+                    s.community, s.volunteer_team, s.volunteer.id
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEER_MANAGERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/leaderboards",
+            path: |s| {
+                format!(
+                    "/communities/{}/leaderboards?metric=points&period=month",
+                    s.community
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEERS),
         },
         Endpoint {
             method: Method::GET,

@@ -28,6 +28,8 @@ pub struct Side {
     pub reward_item: i64,
     /// A published activity, tomorrow, with places to spare.
     pub activity: i64,
+    /// A volunteer service team, without members.
+    pub volunteer_team: i64,
 }
 
 pub struct World {
@@ -188,6 +190,13 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    let volunteer_team = id(created(
+        app,
+        &format!("/communities/{community}/volunteers/teams"),
+        &staff,
+        json!({ "name": "志愿服务队" }),
+    )
+    .await);
     let assisted = created(
         app,
         &format!("/communities/{community}/assisted-residents"),
@@ -213,6 +222,7 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         pending_membership: id(pending),
         reward_item,
         activity,
+        volunteer_team,
     }
 }
 
