@@ -3,6 +3,7 @@
 mod helpers;
 
 mod activities;
+mod activity_attendance;
 mod assisted;
 mod auth;
 mod bad_input;
