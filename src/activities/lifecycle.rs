@@ -43,7 +43,7 @@ fn locked(
     )?;
     lock(conn, community_id, activity_id)?;
     let (row, rule) = store::find(conn, community_id, activity_id)?;
-    let view = store::view(conn, community_id, activity_id, now)?;
+    let view = store::view_of(conn, (row.clone(), rule.clone()), now)?;
     Ok((row, rule, view))
 }
 
@@ -142,7 +142,7 @@ pub fn publish(
         }
         None => standing.require(Permission::ManageActivities)?,
     }
-    let before = store::view(conn, community_id, activity_id, now)?;
+    let before = store::view_of(conn, (row.clone(), rule.clone()), now)?;
     if before.status != Status::Draft || now >= row.starts_at {
         return Err(ApiError::new(Code::InvalidState));
     }

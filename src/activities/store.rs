@@ -90,6 +90,15 @@ pub fn view(
     now: NaiveDateTime,
 ) -> Result<ActivityView, ApiError> {
     let found = find(conn, community_id, activity_id)?;
+    view_of(conn, found, now)
+}
+
+/// The view of an activity already loaded.
+pub fn view_of(
+    conn: &mut DbConnection,
+    found: (ActivityRow, CreditRule),
+    now: NaiveDateTime,
+) -> Result<ActivityView, ApiError> {
     let mut views = to_views(conn, vec![found], now)?;
     views.pop().ok_or_else(ApiError::not_found)
 }
