@@ -427,6 +427,211 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organisations (id) {
+        id -> BigInt,
+        name -> Text,
+        category -> Text,
+        registration -> Text,
+        registration_number -> Nullable<Text>,
+        contact -> Nullable<Text>,
+        description -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_communities (organisation_id, community_id) {
+        organisation_id -> BigInt,
+        community_id -> BigInt,
+        status -> Text,
+        requested_by -> BigInt,
+        requested_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    organisation_members (organisation_id, user_id) {
+        organisation_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    social_workers (user_id) {
+        user_id -> BigInt,
+        certificate_level -> Text,
+        certificate_number -> Nullable<Text>,
+        employer_organisation_id -> Nullable<BigInt>,
+        employer_name -> Nullable<Text>,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    wish_settings (community_id) {
+        community_id -> BigInt,
+        value_cap_fen -> BigInt,
+        escalate_after_days -> Integer,
+        categories -> Text,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    wishes (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        requester_id -> BigInt,
+        posted_by -> BigInt,
+        title -> Text,
+        story -> Text,
+        category -> Text,
+        estimated_value_fen -> BigInt,
+        deadline -> Timestamp,
+        grid_id -> Nullable<BigInt>,
+        status -> Text,
+        rejection_reason -> Nullable<Text>,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        escalated_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    wish_claims (id) {
+        id -> BigInt,
+        wish_id -> BigInt,
+        claimant_id -> BigInt,
+        claimant_kind -> Text,
+        team_id -> Nullable<BigInt>,
+        organisation_id -> Nullable<BigInt>,
+        status -> Text,
+        claimed_at -> Timestamp,
+        released_at -> Nullable<Timestamp>,
+        fulfilment_note -> Nullable<Text>,
+        photo_ref -> Nullable<Text>,
+        fulfilled_at -> Nullable<Timestamp>,
+        rating -> Nullable<Integer>,
+        rating_comment -> Nullable<Text>,
+        confirmed_by -> Nullable<BigInt>,
+        confirmed_at -> Nullable<Timestamp>,
+        overdue_flagged_at -> Nullable<Timestamp>,
+        transaction_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    wish_messages (id) {
+        id -> BigInt,
+        wish_id -> BigInt,
+        sender_id -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        title -> Text,
+        summary -> Text,
+        proposed_by -> BigInt,
+        proposer_organisation_id -> Nullable<BigInt>,
+        organisation_id -> Nullable<BigInt>,
+        budget_fen -> BigInt,
+        status -> Text,
+        topic_id -> Nullable<BigInt>,
+        rejection_reason -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        completion_report -> Nullable<Text>,
+        completed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_participants (project_id, user_id) {
+        project_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_milestones (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        title -> Text,
+        due_at -> Timestamp,
+        done_at -> Nullable<Timestamp>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    project_societies (project_id, society) {
+        project_id -> BigInt,
+        society -> Text,
+    }
+}
+
+diesel::table! {
+    fund_donations (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        donor_kind -> Text,
+        donor_user_id -> Nullable<BigInt>,
+        donor_organisation_id -> Nullable<BigInt>,
+        donor_name -> Nullable<Text>,
+        anonymous -> Bool,
+        kind -> Text,
+        amount_fen -> BigInt,
+        goods_description -> Nullable<Text>,
+        note -> Nullable<Text>,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+        transaction_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    fund_disbursements (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        wish_id -> Nullable<BigInt>,
+        project_id -> Nullable<BigInt>,
+        amount_fen -> BigInt,
+        purpose -> Text,
+        status -> Text,
+        requested_by -> BigInt,
+        requested_at -> Timestamp,
+        first_approver -> Nullable<BigInt>,
+        first_approved_at -> Nullable<Timestamp>,
+        second_approver -> Nullable<BigInt>,
+        second_approved_at -> Nullable<Timestamp>,
+        rejected_by -> Nullable<BigInt>,
+        rejection_reason -> Nullable<Text>,
+        transaction_id -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(communities -> regions (region_id));
@@ -443,6 +648,14 @@ diesel::joinable!(activity_credit_rules -> activities (activity_id));
 diesel::joinable!(activity_signups -> activities (activity_id));
 diesel::joinable!(attendance -> activities (activity_id));
 diesel::joinable!(attendance -> users (user_id));
+diesel::joinable!(organisation_communities -> organisations (organisation_id));
+diesel::joinable!(organisation_members -> organisations (organisation_id));
+diesel::joinable!(wish_claims -> wishes (wish_id));
+diesel::joinable!(wish_messages -> wishes (wish_id));
+diesel::joinable!(wishes -> communities (community_id));
+diesel::joinable!(project_participants -> projects (project_id));
+diesel::joinable!(project_milestones -> projects (project_id));
+diesel::joinable!(project_societies -> projects (project_id));
 diesel::joinable!(activity_signups -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -477,4 +690,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     attendance_codes,
     attendance,
     service_hours,
+    organisations,
+    organisation_communities,
+    organisation_members,
+    social_workers,
+    wish_settings,
+    wishes,
+    wish_claims,
+    wish_messages,
+    projects,
+    project_participants,
+    project_milestones,
+    project_societies,
+    fund_donations,
+    fund_disbursements,
 );

@@ -71,6 +71,12 @@ pub enum SystemAccount {
     Expiry,
     /// Credits held for a booked service until it is delivered or cancelled.
     Escrow,
+    /// The community charity fund's money: what it holds and may disburse.
+    Fund,
+    /// Where donated money comes from (outside the platform); it runs negative.
+    Donations,
+    /// Where disbursed money goes (a wish, a project); it grows with every disbursement.
+    Disbursements,
 }
 
 impl SystemAccount {
@@ -80,11 +86,22 @@ impl SystemAccount {
             Self::Redemption => "redemption",
             Self::Expiry => "expiry",
             Self::Escrow => "escrow",
+            Self::Fund => "fund",
+            Self::Donations => "donations",
+            Self::Disbursements => "disbursements",
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::Issuance, Self::Redemption, Self::Expiry, Self::Escrow]
+        [
+            Self::Issuance,
+            Self::Redemption,
+            Self::Expiry,
+            Self::Escrow,
+            Self::Fund,
+            Self::Donations,
+            Self::Disbursements,
+        ]
             .into_iter()
             .find(|s| s.as_str() == value)
     }
@@ -145,6 +162,10 @@ pub enum TxKind {
     WishFulfilment,
     /// Time credits moved between residents for a mutual-aid service.
     TimeBankService,
+    /// Money given to the charity fund.
+    Donation,
+    /// Money paid out of the charity fund to a wish or a project.
+    Disbursement,
 }
 
 impl TxKind {
@@ -159,6 +180,8 @@ impl TxKind {
             Self::Reversal => "reversal",
             Self::WishFulfilment => "wish_fulfilment",
             Self::TimeBankService => "time_bank_service",
+            Self::Donation => "donation",
+            Self::Disbursement => "disbursement",
         }
     }
 
@@ -183,6 +206,8 @@ impl TxKind {
             Self::Reversal,
             Self::WishFulfilment,
             Self::TimeBankService,
+            Self::Donation,
+            Self::Disbursement,
         ]
         .into_iter()
         .find(|k| k.as_str() == value)

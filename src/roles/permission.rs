@@ -36,6 +36,15 @@ pub enum Permission {
     ManageVolunteers,
     /// Create, publish, cancel and settle activities, issue attendance codes and review hours.
     ManageActivities,
+    /// Review micro-wishes, post them for residents without phones, see requesters' details,
+    /// confirm for a requester who cannot, and be told of wishes lying unclaimed.
+    ManageWishes,
+    /// Approve social organisations into the community and keep social workers' records.
+    ManageOrganisations,
+    /// Approve, follow and close micro-governance projects.
+    ManageProjects,
+    /// Record donations and request or approve disbursements of the charity fund.
+    ManageFund,
 }
 
 impl Permission {
@@ -73,6 +82,9 @@ impl Permission {
             Self::ManageVolunteers | Self::ManageActivities => {
                 &[CommunityAdmin, CommunityStaff, SocialWorker]
             }
+            Self::ManageWishes => &[CommunityAdmin, CommunityStaff, GridWorker, SocialWorker],
+            Self::ManageOrganisations => &[PlatformAdmin, CommunityAdmin, CommunityStaff],
+            Self::ManageProjects | Self::ManageFund => &[CommunityAdmin, CommunityStaff],
         }
     }
 }

@@ -1,0 +1,14 @@
+DROP TABLE fund_disbursements;
+DROP TABLE fund_donations;
+DROP TABLE project_societies;
+DROP TABLE project_milestones;
+DROP TABLE project_participants;
+DROP TABLE projects;
+DROP TABLE wish_messages;
+DROP TABLE wish_claims;
+DROP TABLE wishes;
+DROP TABLE wish_settings;
+DROP TABLE social_workers;
+DROP TABLE organisation_members;
+DROP TABLE organisation_communities;
+DROP TABLE organisations;
