@@ -32,6 +32,18 @@ pub fn months_before(utc: NaiveDateTime, months: u32) -> NaiveDateTime {
         .unwrap_or(NaiveDateTime::MIN)
 }
 
+/// Refuses (422 on `field`) a date in a filter outside 2000–2100: such dates are typing
+/// mistakes, and beyond what both databases compare alike.
+pub fn plausible(
+    field: &str,
+    value: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), crate::error::ApiError> {
+    if value.is_some_and(|v| !(2000..=2100).contains(&v.year())) {
+        return Err(crate::error::ApiError::invalid_field(field, "range"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,6 +60,9 @@ enum Command {
     /// Close attendance sessions still open after the day they began, at the end of that day
     /// (or of the activity), flagged `missing_check_out` for the organiser to review.
     CloseAttendance,
+    /// Expire wishes past their deadline, flag claims still open at it, and escalate wishes
+    /// lying unclaimed longer than the community allows.
+    SweepWishes,
 }
 
 pub fn main() -> ExitCode {
@@ -179,6 +182,19 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!("{closed} attendance sessions closed without a check-out, flagged for review");
+            Ok(())
+        }
+        Command::SweepWishes => {
+            let clock = state.clock.clone();
+            let report = state
+                .db
+                .write(move |conn| crate::wishes::sweep::run(conn, clock.now()))
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{} wishes expired, {} claims flagged overdue, {} wishes escalated",
+                report.expired, report.flagged_overdue, report.escalated
+            );
             Ok(())
         }
     }

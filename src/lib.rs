@@ -30,3 +30,4 @@ pub mod schema;
 pub mod seed;
 pub mod state;
 pub mod volunteers;
+pub mod wishes;

@@ -28,6 +28,7 @@ use utoipa_actix_web::AppExt;
         (name = "ledger", description = "Balances, statements, verification and reversals of the points and time-bank ledger"),
         (name = "points", description = "Points rules, staff adjustments, family gifts and expiry"),
         (name = "rewards", description = "The rewards shop (爱心超市): items, redemptions, handing them over and cancelling"),
+        (name = "wishes", description = "Micro-wishes (微心愿): posting, staff review, one live claim, fulfilment, the requester's confirmation and rating with points for the fulfiller, and the message thread; the requester's name, phone and address only for the requester, the claimant and staff"),
         (name = "activities", description = "Volunteer activities: lifecycle, sign-ups with a waitlist, attendance codes, check-in and check-out, self-reported hours, review and settlement into hours, points and time credits"),
         (name = "volunteers", description = "Volunteer profiles, teams, honour hours, certificates, leaderboards and anomaly flags"),
         (name = "operations", description = "Health and readiness"),

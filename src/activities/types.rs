@@ -175,15 +175,8 @@ pub struct ActivityFilter {
 }
 
 impl ActivityFilter {
-    /// Dates outside these years are typing mistakes, and beyond what both databases compare
-    /// alike; refuse them rather than search for them.
     pub fn check(&self) -> Result<(), crate::error::ApiError> {
-        use chrono::Datelike;
-        for (field, value) in [("from", self.from), ("to", self.to)] {
-            if value.is_some_and(|v| !(2000..=2100).contains(&v.year())) {
-                return Err(crate::error::ApiError::invalid_field(field, "range"));
-            }
-        }
-        Ok(())
+        crate::calendar::plausible("from", self.from)?;
+        crate::calendar::plausible("to", self.to)
     }
 }

@@ -101,6 +101,7 @@ impl FieldError {
             "unknown_code" => ("签到码无效", "is not a code issued for this activity"),
             "code_expired" => ("签到码已过期", "has expired"),
             "code_used" => ("签到码已被使用", "has already been used"),
+            "duplicate" => ("存在重复项", "contains the same item twice"),
             "own_code" => (
                 "不能使用自己发放的签到码",
                 "was issued by you; another organiser must issue yours",

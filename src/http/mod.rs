@@ -38,6 +38,8 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::ledger::routes::routes(cfg);
     crate::points::routes::routes(cfg);
     crate::rewards::routes::routes(cfg);
+    crate::wishes::routes::routes(cfg);
+    crate::wishes::claim_routes::routes(cfg);
     crate::activities::signup_routes::routes(cfg);
     crate::activities::routes::routes(cfg);
     crate::activities::attendance_routes::routes(cfg);

@@ -102,8 +102,8 @@ impl SystemAccount {
             Self::Donations,
             Self::Disbursements,
         ]
-            .into_iter()
-            .find(|s| s.as_str() == value)
+        .into_iter()
+        .find(|s| s.as_str() == value)
     }
 }
 

@@ -17,4 +17,5 @@ mod role_matrix;
 mod tokens;
 mod volunteer_reports;
 mod volunteers;
+mod wishes;
 mod world;

@@ -110,6 +110,53 @@ fn endpoints() -> Vec<Endpoint> {
             body: |_, _, n| Some(json!({ "households_count": 1300 + n })),
             allowed: Allowed::Roles(&[PlatformAdmin, RegionAdmin, CommunityAdmin]),
         },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/wishes",
+            path: |s| format!("/communities/{}/wishes", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/wishes/counts",
+            path: |s| format!("/communities/{}/wishes/counts", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/wishes/settings",
+            path: |s| format!("/communities/{}/wishes/settings", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::PUT,
+            documented: "/api/v1/communities/{id}/wishes/settings",
+            path: |s| format!("/communities/{}/wishes/settings", s.community),
+            body: |_, _, _| {
+                Some(json!({
+                    "value_cap_fen": 50000, "escalate_after_days": 3,
+                    "categories": [{ "code": "life_help", "name": "生活帮扶", "points": 20 }]
+                }))
+            },
+            allowed: Allowed::Roles(POINT_RULERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/wishes",
+            path: |s| format!("/communities/{}/wishes", s.community),
+            body: |_, _, _| {
+                let deadline = chrono::Utc::now() + chrono::TimeDelta::days(7);
+                Some(json!({
+                    "title": "需要一把轮椅", "story": "腿脚不便，想借一把轮椅。",
+                    "category": "life_help", "estimated_value_fen": 10000,
+                    "deadline": deadline.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+                }))
+            },
+            allowed: Allowed::Roles(VOLUNTEERS),
+        },
         // Before anyone in the matrix applies to join: that would give outsiders standing.
         Endpoint {
             method: Method::GET,
@@ -701,6 +748,46 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "POST /api/v1/communities/{id}/activities/{activity_id}/attendance/{attendance_id}/reject",
         "needs pending attendance, decided once: activity tests",
+    ),
+    (
+        "GET /api/v1/communities/{id}/wishes/{wish_id}",
+        "what each reader sees of a wish depends on its status and claim: wish tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/wishes/{wish_id}/publish",
+        "needs a submitted wish, reviewed once, not one's own: wish tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/wishes/{wish_id}/reject",
+        "needs a submitted wish, reviewed once: wish tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/wishes/{wish_id}/cancel",
+        "the requester's own wish before it is claimed: wish tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/wishes/{wish_id}/claim",
+        "needs a published wish, claimed once: wish tests (and fifty at once)",
+    ),
+    (
+        "POST /api/v1/communities/{id}/wishes/{wish_id}/release",
+        "the live claimant or staff: wish tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/wishes/{wish_id}/fulfil",
+        "the live claimant: wish tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/wishes/{wish_id}/confirm",
+        "the requester, or staff for one without a phone: wish tests",
+    ),
+    (
+        "GET /api/v1/communities/{id}/wishes/{wish_id}/messages",
+        "the parties to a claimed wish: wish tests (strangers walk every endpoint)",
+    ),
+    (
+        "POST /api/v1/communities/{id}/wishes/{wish_id}/messages",
+        "the parties to a claimed wish: wish tests",
     ),
 ];
 
