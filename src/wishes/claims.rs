@@ -1,7 +1,7 @@
 //! Claiming a wish (one live claim at a time), releasing it, fulfilling it, and the
 //! requester's confirmation with a rating, which credits the fulfiller's points once.
 
-use super::lifecycle::{current, recorded};
+use super::lifecycle::{current, hidden_or_forbidden, recorded};
 use super::store::{self, ClaimRow, WishRow};
 use super::types::{Status, WishView};
 use super::{lock, settings};
@@ -192,11 +192,7 @@ fn claimed_step(
         store::live_claim(conn, wish_id)?.ok_or_else(|| ApiError::new(Code::InvalidState))?;
     let is_staff = staff_may && standing.require(Permission::ManageWishes).is_ok();
     if claim.claimant_id != caller.user_id && !is_staff {
-        return Err(if wish.status()?.is_public() {
-            ApiError::forbidden()
-        } else {
-            ApiError::not_found()
-        });
+        return Err(hidden_or_forbidden(&wish)?);
     }
     if wish.status()? != wanted {
         return Err(ApiError::new(Code::InvalidState));
@@ -271,11 +267,7 @@ pub fn confirm(
         let for_phoneless =
             phoneless.is_none() && standing.require(Permission::ManageWishes).is_ok();
         if !for_phoneless {
-            return Err(if wish.status()?.is_public() {
-                ApiError::forbidden()
-            } else {
-                ApiError::not_found()
-            });
+            return Err(hidden_or_forbidden(&wish)?);
         }
     }
     if wish.status()? != Status::Fulfilled {

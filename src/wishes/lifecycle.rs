@@ -16,6 +16,16 @@ use diesel::prelude::*;
 /// How far ahead a wish's deadline may lie.
 const LONGEST_DEADLINE: TimeDelta = TimeDelta::days(366);
 
+/// The refusal for someone not party to a wish: 403 if anyone may see it, else 404, so that
+/// unreviewed wishes do not even show they exist.
+pub fn hidden_or_forbidden(wish: &WishRow) -> Result<ApiError, ApiError> {
+    Ok(if wish.status()?.is_public() {
+        ApiError::forbidden()
+    } else {
+        ApiError::not_found()
+    })
+}
+
 /// Reads the wish back as the caller sees it and records the change.
 pub fn recorded(
     conn: &mut DbConnection,
@@ -175,8 +185,8 @@ pub fn cancel(
     )?;
     lock(conn, community_id, wish_id)?;
     let wish = store::find(conn, community_id, wish_id)?;
-    if wish.requester_id != caller.user_id {
-        standing.require(Permission::ManageWishes)?;
+    if wish.requester_id != caller.user_id && standing.require(Permission::ManageWishes).is_err() {
+        return Err(hidden_or_forbidden(&wish)?);
     }
     if !matches!(wish.status()?, Status::Submitted | Status::Published) {
         return Err(ApiError::new(Code::InvalidState));
