@@ -1,6 +1,7 @@
 //! `seed-demo` and `create-admin`: a demo street to click around in, and the first admin.
 
 mod volunteering;
+mod wishes;
 
 use crate::accounts::identity::Login;
 use crate::accounts::store::{self as users, NewUser};
@@ -427,6 +428,16 @@ fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<(), ApiError> {
             community_id,
             staff: id_of("13800000012")?,
             volunteers: [id_of("13800000015")?, id_of("13800000016")?],
+        },
+    )?;
+    wishes::seed(
+        conn,
+        &wishes::Cast {
+            community_id,
+            staff: id_of("13800000012")?,
+            grid_worker: id_of("13800000013")?,
+            resident: id_of("13800000016")?,
+            elder: elder.id,
         },
     )?;
     audit::record(
