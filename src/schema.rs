@@ -537,6 +537,7 @@ diesel::table! {
     wish_messages (id) {
         id -> BigInt,
         wish_id -> BigInt,
+        claim_id -> Nullable<BigInt>,
         sender_id -> BigInt,
         body -> Text,
         created_at -> Timestamp,

@@ -3,7 +3,8 @@
 
 use crate::db::{DbConnection, now};
 use crate::error::ApiError;
-use crate::schema::{households, memberships, wishes};
+use crate::schema::wishes;
+use crate::wishes::lifecycle::home_grid;
 use crate::wishes::types::Status;
 use chrono::TimeDelta;
 use diesel::prelude::*;
@@ -18,18 +19,25 @@ pub struct Cast {
 
 pub fn seed(conn: &mut DbConnection, cast: &Cast) -> Result<(), ApiError> {
     let demo = [
-        (cast.resident, cast.resident, "陪老人聊聊天", "companionship", 0, Status::Published),
-        (cast.elder, cast.grid_worker, "厨房水龙头漏水", "repair", 3000, Status::Submitted),
+        (
+            cast.resident,
+            cast.resident,
+            "陪老人聊聊天",
+            "companionship",
+            0,
+            Status::Published,
+        ),
+        (
+            cast.elder,
+            cast.grid_worker,
+            "厨房水龙头漏水",
+            "repair",
+            3000,
+            Status::Submitted,
+        ),
     ];
     for (requester, posted_by, title, category, value, status) in demo {
-        let grid: Option<i64> = memberships::table
-            .inner_join(households::table)
-            .filter(memberships::community_id.eq(cast.community_id))
-            .filter(memberships::user_id.eq(requester))
-            .select(households::grid_id)
-            .first::<Option<i64>>(conn)
-            .optional()?
-            .flatten();
+        let grid = home_grid(conn, cast.community_id, requester)?;
         let published_at = (status == Status::Published).then(now);
         diesel::insert_into(wishes::table)
             .values((

@@ -1,7 +1,8 @@
 //! `/communities/{id}/wishes/{wish_id}/...`: claiming, releasing, fulfilling, confirming, and
 //! the message thread between requester and claimant.
 
-use super::claims::{self, ClaimRequest, Confirmation, Fulfilment};
+use super::claims::{self, ClaimRequest, Fulfilment};
+use super::confirmation::{self, Confirmation};
 use super::messages::{self, MessageRequest, MessageView};
 use super::types::WishView;
 use crate::auth::Caller;
@@ -127,7 +128,7 @@ async fn confirm(
         body.into_inner(),
         StatusCode::OK,
         move |conn, caller, body| {
-            claims::confirm(conn, caller, community_id, wish_id, body, clock.now())
+            confirmation::confirm(conn, caller, community_id, wish_id, body, clock.now())
         },
     )
     .await

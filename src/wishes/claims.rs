@@ -2,16 +2,15 @@
 //! requester's confirmation with a rating, which credits the fulfiller's points once.
 
 use super::lifecycle::{current, hidden_or_forbidden, recorded};
+use super::lock;
 use super::store::{self, ClaimRow, WishRow};
 use super::types::{Status, WishView};
-use super::{lock, settings};
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, Code};
-use crate::ledger::{self, Asset, Holder, NewTransaction, Posting, SystemAccount, TxKind};
-use crate::roles::{Permission, standing};
+use crate::roles::{Permission, Role, standing};
 use crate::schema::{
-    organisation_communities, organisation_members, users, volunteer_team_members, volunteer_teams,
+    organisation_communities, organisation_members, volunteer_team_members, volunteer_teams,
     wish_claims as claims, wishes,
 };
 use chrono::NaiveDateTime;
@@ -65,16 +64,6 @@ pub struct Fulfilment {
     pub photo_ref: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Confirmation {
-    /// How the help was, 1 to 5.
-    #[validate(range(min = 1, max = 5))]
-    pub rating: i32,
-    #[validate(length(max = 500), custom(function = "crate::http::text::multi_line"))]
-    pub comment: Option<String>,
-}
-
 /// Whether the caller belongs to the team or organisation they claim for, in this community.
 fn refuse_foreign_group(
     conn: &mut DbConnection,
@@ -126,7 +115,17 @@ pub fn claim(
     request: &ClaimRequest,
     now: NaiveDateTime,
 ) -> Result<WishView, ApiError> {
-    standing::require(conn, caller.user_id, community_id, Permission::Volunteer)?;
+    let standing = standing::require(conn, caller.user_id, community_id, Permission::Volunteer)?;
+    // Claiming opens the requester's door: only people of this community, not the platform
+    // or region admins who oversee it from afar.
+    standing.require_any(&[
+        Role::CommunityAdmin,
+        Role::CommunityStaff,
+        Role::GridWorker,
+        Role::SocialWorker,
+        Role::Volunteer,
+        Role::Resident,
+    ])?;
     lock(conn, community_id, wish_id)?;
     let wish = store::find(conn, community_id, wish_id)?;
     if !wish.status()?.is_public() && wish.requester_id != caller.user_id {
@@ -139,7 +138,7 @@ pub fn claim(
         return Err(ApiError::new(Code::InvalidState));
     }
     refuse_foreign_group(conn, community_id, caller.user_id, request)?;
-    let before = current(conn, caller, &wish)?;
+    let before = current(conn, &wish)?;
     diesel::insert_into(claims::table)
         .values((
             claims::wish_id.eq(wish_id),
@@ -152,10 +151,14 @@ pub fn claim(
         ))
         .execute(conn)?;
     set_status(conn, wish_id, Status::Claimed, now)?;
+    // Escalation is about a wish nobody took; once taken, a later release starts afresh.
+    diesel::update(wishes::table.find(wish_id))
+        .set(wishes::escalated_at.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
     recorded(conn, caller, wish_id, "wish.claimed", Some(&before))
 }
 
-fn set_status(
+pub(super) fn set_status(
     conn: &mut DbConnection,
     wish_id: i64,
     status: Status,
@@ -188,16 +191,21 @@ fn claimed_step(
     )?;
     lock(conn, community_id, wish_id)?;
     let wish = store::find(conn, community_id, wish_id)?;
-    let claim =
-        store::live_claim(conn, wish_id)?.ok_or_else(|| ApiError::new(Code::InvalidState))?;
+    let claim = store::live_claim(conn, wish_id)?;
     let is_staff = staff_may && standing.require(Permission::ManageWishes).is_ok();
-    if claim.claimant_id != caller.user_id && !is_staff {
+    let is_claimant = claim
+        .as_ref()
+        .is_some_and(|c| c.claimant_id == caller.user_id);
+    // Who may act is settled before what state the wish is in, so that a stranger learns
+    // nothing, not even that an unreviewed wish exists.
+    if !is_claimant && !is_staff {
         return Err(hidden_or_forbidden(&wish)?);
     }
+    let claim = claim.ok_or_else(|| ApiError::new(Code::InvalidState))?;
     if wish.status()? != wanted {
         return Err(ApiError::new(Code::InvalidState));
     }
-    let before = current(conn, caller, &wish)?;
+    let before = current(conn, &wish)?;
     Ok((wish, claim, before))
 }
 
@@ -239,81 +247,4 @@ pub fn fulfil(
         .execute(conn)?;
     set_status(conn, wish_id, Status::Fulfilled, now)?;
     recorded(conn, caller, wish_id, "wish.fulfilled", Some(&before))
-}
-
-/// The requester confirms and rates; staff may do it for a requester without a phone. The
-/// fulfiller earns the category's points, posted once with the confirmation.
-pub fn confirm(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    community_id: i64,
-    wish_id: i64,
-    confirmation: &Confirmation,
-    now: NaiveDateTime,
-) -> Result<WishView, ApiError> {
-    let standing = standing::require(
-        conn,
-        caller.user_id,
-        community_id,
-        Permission::ViewOwnAccount,
-    )?;
-    lock(conn, community_id, wish_id)?;
-    let wish = store::find(conn, community_id, wish_id)?;
-    if wish.requester_id != caller.user_id {
-        let phoneless: Option<String> = users::table
-            .find(wish.requester_id)
-            .select(users::phone)
-            .first(conn)?;
-        let for_phoneless =
-            phoneless.is_none() && standing.require(Permission::ManageWishes).is_ok();
-        if !for_phoneless {
-            return Err(hidden_or_forbidden(&wish)?);
-        }
-    }
-    if wish.status()? != Status::Fulfilled {
-        return Err(ApiError::new(Code::InvalidState));
-    }
-    let claim =
-        store::live_claim(conn, wish_id)?.ok_or_else(|| ApiError::new(Code::InvalidState))?;
-    let before = current(conn, caller, &wish)?;
-    let points = settings::load(conn, community_id)?
-        .category(&wish.category)
-        .map_or(0, |c| c.points);
-    let transaction_id = if points > 0 {
-        let memo = format!("微心愿：{}", wish.title);
-        let issuance = Holder::System(SystemAccount::Issuance);
-        let posted = ledger::post(
-            conn,
-            NewTransaction {
-                community_id,
-                kind: TxKind::WishFulfilment,
-                memo: &memo,
-                reference: Some(("wish", wish_id)),
-                reverses: None,
-                created_by: Some(caller.actor_id()),
-                postings: Posting::transfer(
-                    issuance,
-                    Holder::Person(claim.claimant_id),
-                    Asset::Points,
-                    points,
-                )
-                .to_vec(),
-            },
-        )?;
-        Some(posted.transaction_id)
-    } else {
-        None
-    };
-    diesel::update(claims::table.find(claim.id))
-        .set((
-            claims::status.eq("confirmed"),
-            claims::rating.eq(confirmation.rating),
-            claims::rating_comment.eq(confirmation.comment.as_deref().map(str::trim)),
-            claims::confirmed_by.eq(caller.actor_id()),
-            claims::confirmed_at.eq(now),
-            claims::transaction_id.eq(transaction_id),
-        ))
-        .execute(conn)?;
-    set_status(conn, wish_id, Status::Confirmed, now)?;
-    recorded(conn, caller, wish_id, "wish.confirmed", Some(&before))
 }

@@ -1,10 +1,11 @@
 //! The thread on a wish between the requester (or staff for them) and the live claimant, so
 //! neither needs the other's phone number. Senders are shown by display name only.
 
-use super::store;
+use super::store::{self, WishRow};
+use super::types::Status;
 use crate::auth::Caller;
 use crate::db::DbConnection;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::http::pagination::Page;
 use crate::roles::{Permission, standing};
 use crate::schema::{users, wish_messages as messages};
@@ -33,14 +34,21 @@ pub struct MessageView {
     pub created_at: DateTime<Utc>,
 }
 
-/// Only the requester, the live claimant and staff are in the thread; others get 404, as if
-/// there were none.
-fn require_party(
+/// Who is reading or writing: only the requester, the live claimant and staff are in the
+/// thread (others get 404, as if there were none). Staff read every claim's conversation;
+/// the parties only the current claim's, so a new claimant never reads the last one's.
+struct Party {
+    wish: WishRow,
+    claim_id: Option<i64>,
+    staff: bool,
+}
+
+fn party(
     conn: &mut DbConnection,
     caller: &Caller,
     community_id: i64,
     wish_id: i64,
-) -> Result<(), ApiError> {
+) -> Result<Party, ApiError> {
     let standing = standing::require(
         conn,
         caller.user_id,
@@ -49,11 +57,14 @@ fn require_party(
     )?;
     let wish = store::find(conn, community_id, wish_id)?;
     let claim = store::live_claim(conn, wish_id)?;
-    if store::sees_requester(&standing, &wish, claim.as_ref(), caller.user_id) {
-        Ok(())
-    } else {
-        Err(ApiError::not_found())
+    if !store::sees_requester(&standing, &wish, claim.as_ref(), caller.user_id) {
+        return Err(ApiError::not_found());
     }
+    Ok(Party {
+        wish,
+        claim_id: claim.map(|c| c.id),
+        staff: standing.require(Permission::ManageWishes).is_ok(),
+    })
 }
 
 pub fn post(
@@ -64,17 +75,25 @@ pub fn post(
     body: &str,
     now: NaiveDateTime,
 ) -> Result<MessageView, ApiError> {
-    require_party(conn, caller, community_id, wish_id)?;
+    let party = party(conn, caller, community_id, wish_id)?;
+    // The conversation closes with the wish.
+    if !matches!(
+        party.wish.status()?,
+        Status::Submitted | Status::Published | Status::Claimed | Status::Fulfilled
+    ) {
+        return Err(ApiError::new(Code::InvalidState));
+    }
     let id: i64 = diesel::insert_into(messages::table)
         .values((
             messages::wish_id.eq(wish_id),
+            messages::claim_id.eq(party.claim_id),
             messages::sender_id.eq(caller.actor_id()),
             messages::body.eq(body.trim()),
             messages::created_at.eq(now),
         ))
         .returning(messages::id)
         .get_result(conn)?;
-    let mut views = load(conn, wish_id, id + 1, 1)?;
+    let mut views = load(conn, wish_id, None, id + 1, 1)?;
     views.pop().ok_or_else(ApiError::not_found)
 }
 
@@ -86,20 +105,35 @@ pub fn list(
     wish_id: i64,
     page: Page,
 ) -> Result<Vec<MessageView>, ApiError> {
-    require_party(conn, caller, community_id, wish_id)?;
-    load(conn, wish_id, page.before_id, page.limit + 1)
+    let party = party(conn, caller, community_id, wish_id)?;
+    let only_claim = if party.staff {
+        None
+    } else {
+        Some(party.claim_id)
+    };
+    load(conn, wish_id, only_claim, page.before_id, page.limit + 1)
 }
 
+/// Messages of the wish, newest first; with `only_claim`, those of that claim (or, for
+/// `Some(None)`, those written before any claim).
 fn load(
     conn: &mut DbConnection,
     wish_id: i64,
+    only_claim: Option<Option<i64>>,
     before_id: i64,
     limit: i64,
 ) -> Result<Vec<MessageView>, ApiError> {
-    let rows: Vec<(i64, i64, String, String, NaiveDateTime)> = messages::table
+    let mut query = messages::table
         .inner_join(users::table.on(users::id.eq(messages::sender_id)))
         .filter(messages::wish_id.eq(wish_id))
         .filter(messages::id.lt(before_id))
+        .into_boxed();
+    query = match only_claim {
+        Some(Some(claim)) => query.filter(messages::claim_id.eq(claim)),
+        Some(None) => query.filter(messages::claim_id.is_null()),
+        None => query,
+    };
+    let rows: Vec<(i64, i64, String, String, NaiveDateTime)> = query
         .order(messages::id.desc())
         .limit(limit)
         .select((

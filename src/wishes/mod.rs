@@ -10,6 +10,7 @@
 
 pub mod claim_routes;
 pub mod claims;
+pub mod confirmation;
 pub mod lifecycle;
 pub mod messages;
 pub mod routes;

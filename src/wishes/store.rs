@@ -222,6 +222,9 @@ pub fn list(
             .select(claims::wish_id);
         query = query.filter(wishes::id.eq_any(mine));
     }
+    if filter.escalated {
+        query = query.filter(wishes::escalated_at.is_not_null());
+    }
     if let Some(status) = filter.status {
         query = query.filter(wishes::status.eq(status.as_str()));
     }

@@ -154,6 +154,10 @@ pub struct WishFilter {
     /// Only wishes I hold the live claim of.
     #[serde(default)]
     pub claimed_by_me: bool,
+    /// Only wishes escalated for lying unclaimed (what the social worker and grid worker
+    /// should look at).
+    #[serde(default)]
+    pub escalated: bool,
     pub cursor: Option<String>,
     pub limit: Option<i64>,
 }

@@ -92,8 +92,13 @@ async fn a_wish_goes_from_posting_to_confirmation(app: TestApp) {
     let posted = world::created(&app, &wishes(a, ""), &elder, request(&app)).await;
     let id = posted["id"].as_i64().unwrap();
     assert_eq!(posted["status"], "submitted");
+    assert!(
+        !reveals_requester(&posted),
+        "write responses carry the public view"
+    );
+    let (_, own) = app.get(&wish(a, id, ""), elder.token()).await;
     assert_eq!(
-        posted["requester"]["phone"], PHONE,
+        own["requester"]["phone"], PHONE,
         "the requester sees their own details"
     );
     let (status, _) = app.get(&wish(a, id, ""), None).await;
@@ -126,8 +131,9 @@ async fn a_wish_goes_from_posting_to_confirmation(app: TestApp) {
         (StatusCode::CREATED, Some("claimed")),
         "{body}"
     );
+    let (_, seen) = app.get(&wish(a, id, ""), a.volunteer.token()).await;
     assert_eq!(
-        body["requester"]["phone"], PHONE,
+        seen["requester"]["phone"], PHONE,
         "the claimant sees who to help"
     );
     let (status, _) = claim(&app, a, id, &a.grid_worker).await;
@@ -235,7 +241,7 @@ async fn wishes_refuse_what_their_state_does_not_allow(app: TestApp) {
     let (status, _) = app
         .post(&wish(a, id, "/fulfil"), a.volunteer.token(), note.clone())
         .await;
-    assert_eq!(status, StatusCode::CONFLICT, "fulfilling without a claim");
+    assert_eq!(status, StatusCode::FORBIDDEN, "fulfilling without a claim");
     claim(&app, a, id, &a.volunteer).await;
     let (status, _) = app
         .post(
@@ -272,8 +278,18 @@ async fn wishes_refuse_what_their_state_does_not_allow(app: TestApp) {
     let path = wish(a, other["id"].as_i64().unwrap(), "/reject");
     let (status, body) = app.post(&path, a.staff.token(), reason.clone()).await;
     assert_eq!(
-        (status, body["rejection_reason"].as_str()),
-        (StatusCode::OK, Some("请写明具体需要的物品"))
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("rejected"))
+    );
+    let (_, seen) = app
+        .get(
+            &wish(a, other["id"].as_i64().unwrap(), ""),
+            a.resident.token(),
+        )
+        .await;
+    assert_eq!(
+        seen["rejection_reason"], "请写明具体需要的物品",
+        "the requester learns why"
     );
     let (status, _) = app.post(&path, a.staff.token(), reason).await;
     assert_eq!(status, StatusCode::CONFLICT, "reviewed once");
@@ -329,17 +345,40 @@ async fn staff_act_for_a_requester_without_a_phone(app: TestApp) {
         "residents do not post for others"
     );
     let posted = world::created(&app, &wishes(a, ""), &a.grid_worker, for_elder).await;
-    assert_eq!(posted["requester"]["user_id"], a.assisted_resident);
     let id = posted["id"].as_i64().unwrap();
-    app.post(&wish(a, id, "/publish"), a.staff.token(), json!(null))
+    let (_, seen) = app.get(&wish(a, id, ""), a.grid_worker.token()).await;
+    assert_eq!(seen["requester"]["user_id"], a.assisted_resident);
+    let publish = wish(a, id, "/publish");
+    let (status, _) = app.post(&publish, a.grid_worker.token(), json!(null)).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "nobody reviews a wish they posted"
+    );
+    let (status, _) = app.post(&publish, a.staff.token(), json!(null)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = claim(&app, a, id, &a.social_worker).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = app
+        .post(
+            &wish(a, id, "/fulfil"),
+            a.social_worker.token(),
+            json!({ "note": "修好了水龙头" }),
+        )
         .await;
-    claim(&app, a, id, &a.volunteer).await;
-    app.post(
-        &wish(a, id, "/fulfil"),
-        a.volunteer.token(),
-        json!({ "note": "修好了水龙头" }),
-    )
-    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .post(
+            &wish(a, id, "/confirm"),
+            a.social_worker.token(),
+            json!({ "rating": 5 }),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "nobody confirms their own help"
+    );
     let (status, body) = app
         .post(
             &wish(a, id, "/confirm"),
@@ -352,6 +391,7 @@ async fn staff_act_for_a_requester_without_a_phone(app: TestApp) {
         (StatusCode::OK, Some("confirmed")),
         "{body}"
     );
+    assert_eq!(balance(&app, a.community, &a.social_worker).await, 20);
     assert_ledger_sound(&app, &world, a.community).await;
 }
 
@@ -398,7 +438,27 @@ async fn strangers_never_learn_who_asked(app: TestApp) {
     let elder = requester(&app, a).await;
     let id = published(&app, a, &elder).await;
     let claimed = published(&app, a, &elder).await;
-    claim(&app, a, claimed, &a.grid_worker).await;
+    claim(&app, a, claimed, &a.volunteer).await;
+    let thread = wish(a, claimed, "/messages");
+    let (status, _) = app
+        .post(&thread, a.volunteer.token(), json!({ "body": "我住5栋" }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = app
+        .post(
+            &wish(a, claimed, "/release"),
+            a.volunteer.token(),
+            json!(null),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // The next claimant does not read the last one's conversation.
+    claim(&app, a, claimed, &a.resident).await;
+    let (_, messages) = app.get(&thread, a.resident.token()).await;
+    assert_eq!(messages["items"].as_array().unwrap().len(), 0, "{messages}");
+    let submitted = world::created(&app, &wishes(a, ""), &elder, request(&app)).await;
+    let submitted = submitted["id"].as_i64().unwrap();
+    // Strangers include the claimant who let the wish go.
     let strangers = [
         None,
         a.volunteer.token(),
@@ -414,7 +474,27 @@ async fn strangers_never_learn_who_asked(app: TestApp) {
         wish(a, id, ""),
         wish(a, claimed, ""),
         wish(a, claimed, "/messages"),
+        wish(a, submitted, ""),
+        wishes(a, "?status=submitted"),
+        wishes(a, "?mine=true"),
+        wishes(a, "?claimed_by_me=true"),
     ];
+    let audit = format!("/communities/{}/audit-log?limit=100", a.community);
+    let (status, log) = app.get(&audit, a.region_admin.token()).await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    let wish_records: Vec<&Value> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"].as_str().unwrap().starts_with("wish."))
+        .collect();
+    assert!(wish_records.len() >= 5, "{log}");
+    for record in wish_records {
+        assert!(
+            !reveals_requester(record),
+            "the audit log holds public views: {record}"
+        );
+    }
     for token in strangers {
         for path in &reads {
             let (_, body) = app.get(path, token).await;

@@ -126,6 +126,8 @@ CREATE INDEX wish_claims_claimant ON wish_claims (claimant_id, status);
 CREATE TABLE wish_messages (
     id INTEGER PRIMARY KEY,
     wish_id BIGINT NOT NULL REFERENCES wishes (id),
+    -- The claim the conversation belongs to: a new claimant does not read the last one's.
+    claim_id BIGINT REFERENCES wish_claims (id),
     sender_id BIGINT NOT NULL REFERENCES users (id),
     body TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL
