@@ -31,6 +31,7 @@ use utoipa_actix_web::AppExt;
         (name = "wishes", description = "Micro-wishes (微心愿): posting, staff review, one live claim, fulfilment, the requester's confirmation and rating with points for the fulfiller, and the message thread; the requester's name, phone and address only for the requester, the claimant and staff"),
         (name = "activities", description = "Volunteer activities: lifecycle, sign-ups with a waitlist, attendance codes, check-in and check-out, self-reported hours, review and settlement into hours, points and time credits"),
         (name = "volunteers", description = "Volunteer profiles, teams, honour hours, certificates, leaderboards and anomaly flags"),
+        (name = "fund", description = "The community charity fund (社区公益慈善基金): donations of money or goods, disbursements to wishes and projects approved by two staff members, and its public statement"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -115,6 +115,26 @@ where
     }
 }
 
+/// The id the next row of `table` will get, for a row that a ledger transaction must name
+/// while the row needs that transaction's id in turn: from the table's sequence on
+/// PostgreSQL; on SQLite, whose write transactions run one at a time, as one past the largest.
+/// `table` is a table name from the code, never from a request.
+pub fn next_id(conn: &mut DbConnection, table: &'static str) -> Result<i64, ApiError> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Next {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let sql = match conn {
+        DbConnection::Postgres(_) => {
+            format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id")
+        }
+        DbConnection::Sqlite(_) => format!("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM {table}"),
+    };
+    Ok(diesel::sql_query(sql).get_result::<Next>(conn)?.id)
+}
+
 /// The current time as stored: UTC without zone, millisecond precision on both backends.
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{DurationRound, TimeDelta};

@@ -145,6 +145,15 @@ impl FieldError {
                 "is the team's only leader; appoint another leader first",
             ),
             "invalid_month" => ("月份格式应为 YYYY-MM", "must be a month as YYYY-MM"),
+            "exactly_one" => (
+                "与同组字段须且只能填写一项",
+                "must be the one alternative given (exactly one is required)",
+            ),
+            "same_approver" => (
+                "两次审批须由两名不同的工作人员完成",
+                "must be someone other than the first approver",
+            ),
+            "exceeds_fund" => ("超出公益基金现有余额", "is more than the fund holds"),
             _ => ("取值不正确", "is invalid"),
         };
         match lang {

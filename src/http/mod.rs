@@ -44,6 +44,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::activities::routes::routes(cfg);
     crate::activities::attendance_routes::routes(cfg);
     crate::volunteers::routes::routes(cfg);
+    crate::fund::routes::routes(cfg);
 }
 
 /// The documented routes: the API and the health probes. Also used to build the OpenAPI file.

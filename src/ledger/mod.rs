@@ -1,5 +1,5 @@
 //! The double-entry ledger behind points (积分), time credits (时间银行) and, later, the
-//! community charity fund.
+//! community charity fund (money, in fen).
 //!
 //! Every movement is a transaction whose entries sum to zero per asset. Personal accounts
 //! (one per person, community and asset) never go below zero; system accounts (issuance,
@@ -13,7 +13,7 @@ mod post;
 pub mod routes;
 pub mod statement;
 
-pub use accounts::{balance_of, personal_account};
+pub use accounts::{balance_of, personal_account, system_balance};
 pub use post::{NewTransaction, Posted, post, reverse};
 
 /// Takes the community's ledger lock without writing, so that checks made next (a limit, a
@@ -187,11 +187,18 @@ impl TxKind {
 
     /// Kinds whose undoing belongs to their own workflow (a redemption is cancelled in the
     /// shop, which also returns the stock; a time-bank booking is refunded from escrow), so a
-    /// hand reversal would leave that workflow believing it still holds the points.
+    /// hand reversal would leave that workflow believing it still holds the points. The
+    /// charity fund's money is among them: reversing a donation would take money out of the
+    /// fund (even below zero) without the two approvals every disbursement needs, and either
+    /// reversal would leave the fund's public list saying what the ledger no longer does.
     pub fn undone_by_its_own_workflow(self) -> bool {
         matches!(
             self,
-            Self::Redemption | Self::RedemptionRefund | Self::TimeBankService
+            Self::Redemption
+                | Self::RedemptionRefund
+                | Self::TimeBankService
+                | Self::Donation
+                | Self::Disbursement
         )
     }
 

@@ -221,8 +221,10 @@ pub struct ReversalView {
 }
 
 /// Undo a ledger transaction with its mirror image. Refused (409) if it was already reversed,
-/// if someone has since spent what it credited them, or for a redemption or time-bank booking
-/// (cancel those through the shop or the booking, which also return the stock or escrow).
+/// if someone has since spent what it credited them, for a redemption or time-bank booking
+/// (cancel those through the shop or the booking, which also return the stock or escrow), or
+/// for the charity fund's donations and disbursements (money leaves the fund only by a
+/// disbursement that two staff members approve).
 #[utoipa::path(tag = "ledger", params(("id" = i64, Path, description = "Community id"), ("transaction_id" = i64, Path, description = "Transaction id"),
     ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request safe")),
     request_body = ReversalRequest, security(("bearer" = [])),

@@ -8,7 +8,6 @@ use crate::http::pagination::Page;
 use crate::schema::{redemptions, reward_items};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -177,22 +176,10 @@ pub fn held(conn: &mut DbConnection, item_id: i64, user_id: i64) -> ApiResult<i6
     Ok(quantities.iter().map(|q| i64::from(*q)).sum())
 }
 
-/// The id the next redemption will get. Its ledger transaction must name it, and the row
-/// needs that transaction's id in turn, so the id is taken first: from the sequence on
-/// PostgreSQL; on SQLite, whose write transactions run one at a time, as one past the largest.
+/// The id the next redemption will get: its ledger transaction must name it, and the row
+/// needs that transaction's id in turn.
 pub fn reserve_id(conn: &mut DbConnection) -> ApiResult<i64> {
-    #[derive(QueryableByName)]
-    struct Next {
-        #[diesel(sql_type = BigInt)]
-        id: i64,
-    }
-    let sql = match conn {
-        DbConnection::Postgres(_) => {
-            "SELECT nextval(pg_get_serial_sequence('redemptions', 'id')) AS id"
-        }
-        DbConnection::Sqlite(_) => "SELECT COALESCE(MAX(id), 0) + 1 AS id FROM redemptions",
-    };
-    Ok(diesel::sql_query(sql).get_result::<Next>(conn)?.id)
+    crate::db::next_id(conn, "redemptions")
 }
 
 /// The row of a new redemption, reserved.

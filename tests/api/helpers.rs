@@ -341,6 +341,29 @@ impl User {
     }
 }
 
+/// How many different bodies `responses` carry, each of which must answer `status`: one when
+/// every replay of an idempotent request answered with the first result.
+pub async fn distinct_bodies(
+    responses: Vec<reqwest::Result<reqwest::Response>>,
+    status: StatusCode,
+) -> usize {
+    let mut bodies = std::collections::BTreeSet::new();
+    for response in responses {
+        let response = response.expect("request is sent");
+        assert_eq!(response.status(), status);
+        bodies.insert(response.text().await.unwrap());
+    }
+    bodies.len()
+}
+
+/// How many of `results` answered `status`, with the problem `code` when one is given.
+pub fn tally(results: &[(StatusCode, Value)], status: StatusCode, code: Option<&str>) -> usize {
+    results
+        .iter()
+        .filter(|(s, b)| *s == status && code.is_none_or(|c| b["code"] == c))
+        .count()
+}
+
 /// Runs a test on SQLite and, when configured, on PostgreSQL with Redis.
 #[macro_export]
 macro_rules! backend_tests {

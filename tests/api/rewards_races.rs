@@ -1,13 +1,13 @@
 //! The rewards shop under retries and races: a replayed redemption happens once, and parallel
 //! redemptions never overdraw a balance, pass a per-person limit or sell more than the stock.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, distinct_bodies, tally};
 use crate::points::{adjust, assert_ledger_sound, balance};
 use crate::rewards::{items_path, redeem, stock_item, stock_of};
 use crate::world;
 use futures_util::future::join_all;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 async fn a_retried_redemption_happens_once(app: TestApp) {
     let world = world::build(&app).await;
@@ -29,14 +29,8 @@ async fn a_retried_redemption_happens_once(app: TestApp) {
             .send()
     };
     let responses = join_all((0..30).map(|_| send(2))).await;
-    let mut bodies = std::collections::BTreeSet::new();
-    for response in responses {
-        let response = response.unwrap();
-        assert_eq!(response.status(), StatusCode::CREATED);
-        bodies.insert(response.text().await.unwrap());
-    }
     assert_eq!(
-        bodies.len(),
+        distinct_bodies(responses, StatusCode::CREATED).await,
         1,
         "every replay answers with the first result"
     );
@@ -63,11 +57,7 @@ async fn concurrent_redemptions_never_overdraw(app: TestApp) {
     )
     .await;
     let results = join_all((0..200).map(|_| redeem(&app, a, pen, &a.resident, 1))).await;
-    let count = |want: StatusCode, code: Option<&str>| {
-        let matches =
-            |(s, b): &&(StatusCode, Value)| *s == want && code.is_none_or(|c| b["code"] == c);
-        results.iter().filter(matches).count()
-    };
+    let count = |want: StatusCode, code: Option<&str>| tally(&results, want, code);
     assert_eq!(
         (
             count(StatusCode::CREATED, None),

@@ -60,6 +60,7 @@ const STANDING: &[Who] = &[
 const LEDGER_READERS: &[Who] = &[PlatformAdmin, RegionAdmin, CommunityAdmin, Staff];
 const POINT_RULERS: &[Who] = &[PlatformAdmin, CommunityAdmin];
 const SHOPKEEPERS: &[Who] = &[CommunityAdmin, Staff];
+const FUND_KEEPERS: &[Who] = &[CommunityAdmin, Staff];
 /// Anyone verified in the community: everyone with standing but a member awaiting verification.
 const VOLUNTEERS: &[Who] = &[
     PlatformAdmin,
@@ -399,6 +400,39 @@ fn endpoints() -> Vec<Endpoint> {
             },
             body: none,
             allowed: Allowed::Roles(VOLUNTEERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/fund/statement",
+            path: |s| format!("/communities/{}/fund/statement", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/fund/entries",
+            path: |s| format!("/communities/{}/fund/entries", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/fund/donations",
+            path: |s| format!("/communities/{}/fund/donations", s.community),
+            body: |_, _, n| {
+                Some(json!({
+                    "donor_kind": "company", "donor_name": format!("矩阵公司{n}"),
+                    "kind": "money", "amount_fen": 100 + n
+                }))
+            },
+            allowed: Allowed::Roles(FUND_KEEPERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/fund/disbursements",
+            path: |s| format!("/communities/{}/fund/disbursements", s.community),
+            body: none,
+            allowed: Allowed::Roles(FUND_KEEPERS),
         },
         Endpoint {
             method: Method::GET,
@@ -788,6 +822,18 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "POST /api/v1/communities/{id}/wishes/{wish_id}/messages",
         "the parties to a claimed wish: wish tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/fund/disbursements",
+        "needs a wish or project of the community, made elsewhere: fund_disbursements tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/fund/disbursements/{disbursement_id}/approve",
+        "needs a pending disbursement, approved by two different people: fund_disbursements tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/fund/disbursements/{disbursement_id}/reject",
+        "needs a pending disbursement, decided once: fund_disbursements tests",
     ),
 ];
 
