@@ -30,5 +30,6 @@ pub mod roles;
 pub mod schema;
 pub mod seed;
 pub mod state;
+pub mod topics;
 pub mod volunteers;
 pub mod wishes;

@@ -3,6 +3,7 @@
 
 mod connection;
 mod migrate;
+pub mod stored_enum;
 
 pub use connection::{DatabaseTarget, DbConnection};
 pub use migrate::run_migrations;
