@@ -31,5 +31,6 @@ pub mod schema;
 pub mod seed;
 pub mod state;
 pub mod topics;
+pub mod votes;
 pub mod volunteers;
 pub mod wishes;
