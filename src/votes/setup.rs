@@ -77,7 +77,7 @@ fn check_representatives(
         }
         ElectorateKind::Representatives => {
             for user_id in &named {
-                if !is_verified(conn, *user_id, community_id)? {
+                if !is_verified(conn, community_id, *user_id)? {
                     return Err(ApiError::invalid_field("representatives", "not_a_resident"));
                 }
             }

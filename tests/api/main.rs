@@ -20,5 +20,7 @@ mod role_matrix;
 mod tokens;
 mod volunteer_reports;
 mod volunteers;
+mod votes;
+mod voting;
 mod wishes;
 mod world;
