@@ -5,6 +5,7 @@
 
 use super::Role;
 use super::permission::{Permission, granters_of};
+use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::schema::{communities, memberships, regions, role_grants, users};
@@ -150,4 +151,25 @@ pub fn in_region(
         roles,
         publicly_visible: true,
     })
+}
+
+/// Who reads: a logged-in caller with their standing, or nobody (404 for a missing community).
+pub fn reader(
+    conn: &mut DbConnection,
+    caller: Option<&Caller>,
+    community_id: i64,
+) -> Result<Option<(i64, Standing)>, ApiError> {
+    match caller {
+        Some(caller) => {
+            let standing = in_community(conn, caller.user_id, community_id)?;
+            Ok(Some((caller.user_id, standing)))
+        }
+        None => {
+            communities::table
+                .find(community_id)
+                .select(communities::id)
+                .first::<i64>(conn)?;
+            Ok(None)
+        }
+    }
 }

@@ -7,18 +7,16 @@ use super::settings::{self, WishSettings};
 use super::store;
 use super::types::{Status, WishFilter, WishRequest, WishView};
 use crate::auth::Caller;
-use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::Json;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::http::pagination::{PageQuery, Paged};
 use crate::http::text::ReasonRequest;
-use crate::roles::{Permission, Standing, standing};
-use crate::schema::communities;
+use crate::roles::Permission;
+use crate::roles::standing::reader;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
-use diesel::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -35,27 +33,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(publish)
         .service(reject)
         .service(cancel);
-}
-
-/// Who reads: a logged-in caller with their standing, or nobody (404 for a missing community).
-pub fn reader(
-    conn: &mut DbConnection,
-    caller: Option<&Caller>,
-    community_id: i64,
-) -> Result<Option<(i64, Standing)>, ApiError> {
-    match caller {
-        Some(caller) => {
-            let standing = standing::in_community(conn, caller.user_id, community_id)?;
-            Ok(Some((caller.user_id, standing)))
-        }
-        None => {
-            communities::table
-                .find(community_id)
-                .select(communities::id)
-                .first::<i64>(conn)?;
-            Ok(None)
-        }
-    }
 }
 
 /// Wishes of the community, newest first. Anyone, logged in or not, sees reviewed wishes
