@@ -23,6 +23,7 @@ pub mod kv;
 pub mod ledger;
 pub mod memberships;
 pub mod openapi;
+pub mod organisations;
 pub mod points;
 pub mod regions;
 pub mod rewards;

@@ -32,6 +32,7 @@ use utoipa_actix_web::AppExt;
         (name = "activities", description = "Volunteer activities: lifecycle, sign-ups with a waitlist, attendance codes, check-in and check-out, self-reported hours, review and settlement into hours, points and time credits"),
         (name = "volunteers", description = "Volunteer profiles, teams, honour hours, certificates, leaderboards and anomaly flags"),
         (name = "fund", description = "The community charity fund (社区公益慈善基金): donations of money or goods, disbursements to wishes and projects approved by two staff members, and its public statement"),
+        (name = "organisations", description = "Social organisations (社区社会组织) serving each community, approved by its staff, with their members; and the community's social workers with their certificates and employers"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

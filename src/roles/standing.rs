@@ -42,6 +42,15 @@ impl Standing {
         }
     }
 
+    /// The refusal for someone whom no rule let through: 404 without any standing here, as for
+    /// a record that does not exist, and 403 otherwise.
+    pub fn refusal(&self) -> ApiError {
+        match self.require_any(&[]) {
+            Err(refused) => refused,
+            Ok(()) => ApiError::forbidden(),
+        }
+    }
+
     pub fn require_can_grant(&self, role: Role) -> Result<(), ApiError> {
         self.require_any(granters_of(role))
     }
