@@ -25,6 +25,7 @@ pub mod memberships;
 pub mod openapi;
 pub mod organisations;
 pub mod points;
+pub mod projects;
 pub mod regions;
 pub mod rewards;
 pub mod roles;

@@ -33,6 +33,7 @@ use utoipa_actix_web::AppExt;
         (name = "volunteers", description = "Volunteer profiles, teams, honour hours, certificates, leaderboards and anomaly flags"),
         (name = "fund", description = "The community charity fund (社区公益慈善基金): donations of money or goods, disbursements to wishes and projects approved by two staff members, and its public statement"),
         (name = "organisations", description = "Social organisations (社区社会组织) serving each community, approved by its staff, with their members; and the community's social workers with their certificates and employers"),
+        (name = "projects", description = "Micro-governance projects (社区微治理项目 / 公益创投): proposals by residents and organisations, staff decisions, participants and milestones, and the five societies each project links"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

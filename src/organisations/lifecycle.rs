@@ -26,12 +26,8 @@ fn recorded(
 ) -> ApiResult<OrganisationView> {
     let link = store::link(conn, community_id, organisation_id)?.ok_or_else(ApiError::not_found)?;
     let after = store::view(conn, link)?;
-    let mut change =
-        Change::in_community(community_id, action, "organisation", organisation_id).after(&after);
-    if let Some(before) = before {
-        change = change.before(before);
-    }
-    audit::record(conn, &caller.into(), change)?;
+    let change = Change::in_community(community_id, action, "organisation", organisation_id);
+    audit::record(conn, &caller.into(), change.before_if(before).after(&after))?;
     Ok(after)
 }
 

@@ -83,14 +83,12 @@ fn record(
     action: &'static str,
     (before, after): (Option<&MemberView>, Option<&MemberView>),
 ) -> ApiResult<()> {
-    let mut change = Change::in_community(community_id, action, "organisation", organisation_id);
-    if let Some(before) = before {
-        change = change.before(before);
-    }
-    if let Some(after) = after {
-        change = change.after(after);
-    }
-    audit::record(conn, &caller.into(), change)
+    let change = Change::in_community(community_id, action, "organisation", organisation_id);
+    audit::record(
+        conn,
+        &caller.into(),
+        change.before_if(before).after_if(after),
+    )
 }
 
 /// Adds `user_id` (any account) to the organisation with `role`, or changes their role.

@@ -6,12 +6,11 @@ use super::lifecycle;
 use super::store;
 use super::types::{OrganisationFilter, OrganisationRequest, OrganisationView};
 use crate::auth::Caller;
-use crate::db::DbConnection;
 use crate::error::{ApiResult, Problem};
-use crate::http::Json;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::http::pagination::{PageQuery, Paged};
 use crate::http::text::ReasonRequest;
+use crate::http::{Json, write_ok};
 use crate::roles::Permission;
 use crate::roles::standing::reader;
 use crate::state::AppState;
@@ -111,23 +110,6 @@ async fn get_organisation(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Runs a change of the organisation's standing in the community and answers with the view.
-async fn change<F>(
-    state: &AppState,
-    caller: Caller,
-    (community_id, organisation_id): (i64, i64),
-    work: F,
-) -> ApiResult<HttpResponse>
-where
-    F: FnOnce(&mut DbConnection, &Caller, i64, i64) -> ApiResult<OrganisationView> + Send + 'static,
-{
-    let view = state
-        .db
-        .write(move |conn| work(conn, &caller, community_id, organisation_id))
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
-}
-
 /// Ask for the organisation to serve this community too (a leader of it), or again after a
 /// rejection or withdrawal; 409 while pending or approved. 404 for anyone but its leaders.
 #[utoipa::path(tag = "organisations", params(("id" = i64, Path, description = "Community id"), ("organisation_id" = i64, Path, description = "Organisation id")),
@@ -138,12 +120,10 @@ async fn request_service(
     caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
-    change(
-        &state,
-        caller,
-        path.into_inner(),
-        lifecycle::request_service,
-    )
+    let (community_id, organisation_id) = path.into_inner();
+    write_ok(&state, move |conn| {
+        lifecycle::request_service(conn, &caller, community_id, organisation_id)
+    })
     .await
 }
 
@@ -157,8 +137,9 @@ async fn approve(
     caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
-    change(&state, caller, path.into_inner(), |conn, caller, c, o| {
-        lifecycle::decide(conn, caller, c, o, None)
+    let (community_id, organisation_id) = path.into_inner();
+    write_ok(&state, move |conn| {
+        lifecycle::decide(conn, &caller, community_id, organisation_id, None)
     })
     .await
 }
@@ -174,13 +155,11 @@ async fn reject(
     path: web::Path<(i64, i64)>,
     body: Json<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
+    let (community_id, organisation_id) = path.into_inner();
     let reason = body.into_inner().reason;
-    change(
-        &state,
-        caller,
-        path.into_inner(),
-        move |conn, caller, c, o| lifecycle::decide(conn, caller, c, o, Some(&reason)),
-    )
+    write_ok(&state, move |conn| {
+        lifecycle::decide(conn, &caller, community_id, organisation_id, Some(&reason))
+    })
     .await
 }
 
@@ -194,5 +173,9 @@ async fn withdraw(
     caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
-    change(&state, caller, path.into_inner(), lifecycle::withdraw).await
+    let (community_id, organisation_id) = path.into_inner();
+    write_ok(&state, move |conn| {
+        lifecycle::withdraw(conn, &caller, community_id, organisation_id)
+    })
+    .await
 }

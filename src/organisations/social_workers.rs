@@ -233,11 +233,12 @@ pub fn record(
     let after = views(conn, &[user_id], true)?
         .pop()
         .ok_or_else(|| ApiError::internal("a social worker without a view"))?;
-    let mut change =
-        Change::in_community(community_id, "social_worker.recorded", "user", user_id).after(&after);
-    if let Some(before) = before.filter(|b| b.updated_at.is_some()) {
-        change = change.before(&before);
-    }
-    audit::record(conn, &caller.into(), change)?;
+    let change = Change::in_community(community_id, "social_worker.recorded", "user", user_id);
+    let before = before.filter(|b| b.updated_at.is_some());
+    audit::record(
+        conn,
+        &caller.into(),
+        change.before_if(before.as_ref()).after(&after),
+    )?;
     Ok(after)
 }
