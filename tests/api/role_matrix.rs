@@ -514,20 +514,21 @@ fn endpoints() -> Vec<Endpoint> {
             path: |s| {
                 format!(
                     "/communities/{}/organisations/{}/members/{}",
-                    s.community, s.organisation, s.volunteer.id
+                    s.community, s.organisation, s.assisted_resident
                 )
             },
             body: |_, _, _| Some(json!({ "role": "member" })),
             allowed: Allowed::Roles(ORGANISATION_LEADERS),
         },
-        // Removing someone no longer in it succeeds too, so everyone allowed gets 204.
+        // Removing someone no longer in it succeeds too, so everyone allowed gets 204. The member
+        // is nobody calling here: anyone may take themself out.
         Endpoint {
             method: Method::DELETE,
             documented: "/api/v1/communities/{id}/organisations/{organisation_id}/members/{user_id}",
             path: |s| {
                 format!(
                     "/communities/{}/organisations/{}/members/{}",
-                    s.community, s.organisation, s.volunteer.id
+                    s.community, s.organisation, s.assisted_resident
                 )
             },
             body: none,
