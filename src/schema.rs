@@ -564,6 +564,9 @@ diesel::table! {
         completed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        cancellation_reason -> Nullable<Text>,
+        cancelled_at -> Nullable<Timestamp>,
     }
 }
 
@@ -584,6 +587,7 @@ diesel::table! {
         due_at -> Timestamp,
         done_at -> Nullable<Timestamp>,
         note -> Nullable<Text>,
+        done_by -> Nullable<BigInt>,
     }
 }
 

@@ -103,6 +103,22 @@ impl Change {
         self.after = serde_json::to_string(state).ok();
         self
     }
+
+    /// The state before, when there was one: nothing for a record the change created.
+    pub fn before_if(self, state: Option<&impl Serialize>) -> Self {
+        match state {
+            Some(state) => self.before(state),
+            None => self,
+        }
+    }
+
+    /// The state after, unless the change removed the record.
+    pub fn after_if(self, state: Option<&impl Serialize>) -> Self {
+        match state {
+            Some(state) => self.after(state),
+            None => self,
+        }
+    }
 }
 
 pub fn record(conn: &mut DbConnection, actor: &Actor, change: Change) -> Result<(), ApiError> {

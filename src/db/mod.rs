@@ -2,6 +2,7 @@
 //! workers, and write transactions that queue instead of failing on SQLite.
 
 mod connection;
+pub mod enums;
 mod migrate;
 pub mod stored_enum;
 

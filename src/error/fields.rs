@@ -153,6 +153,10 @@ impl FieldError {
                 "两次审批须由两名不同的工作人员完成",
                 "must be someone other than the first approver",
             ),
+            "not_a_social_worker" => (
+                "不是本社区的社工",
+                "does not hold the social worker role in this community",
+            ),
             "exceeds_fund" => ("超出公益基金现有余额", "is more than the fund holds"),
             "invalid_transition" => (
                 "当前阶段不能进行这一步",

@@ -7,7 +7,7 @@
 //! decisions never interleave, and the fund's balance checked by the second approval is the
 //! one the payment is written against, on either backend.
 
-use super::disbursements::{self, DisbursementRequest, DisbursementView, Status};
+use super::disbursements::{self, DisbursementRequest, DisbursementView, Status, TargetType};
 use super::text_of;
 use crate::audit::{self, Change};
 use crate::auth::Caller;
@@ -69,7 +69,12 @@ pub fn approve(
             },
         ),
     };
-    decide(conn, caller, &before, action, decision)
+    let after = decide(conn, caller, &before, action, decision)?;
+    // Money paid to a project brings charity resources into its five societies.
+    if let (Status::Approved, TargetType::Project) = (after.status, after.target.r#type) {
+        crate::projects::societies::refresh(conn, community_id, after.target.id)?;
+    }
+    Ok(after)
 }
 
 /// Turns a pending disbursement down; nothing was paid, so nothing is returned.

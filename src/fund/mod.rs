@@ -16,12 +16,12 @@ pub mod routes;
 pub mod statement;
 
 use crate::db::DbConnection;
-use crate::error::{ApiError, ApiResult};
+use crate::db::enums::{parse_text, text_of};
+use crate::error::ApiResult;
 use crate::ledger::{self, Asset, SystemAccount};
 use crate::schema::users;
 use diesel::prelude::*;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use utoipa::ToSchema;
 
@@ -60,18 +60,4 @@ pub fn person(names: &HashMap<i64, String>, id: i64) -> Person {
         id,
         display_name: names.get(&id).cloned().unwrap_or_default(),
     }
-}
-
-/// The text an enum of this module is stored as: its serde name.
-fn text_of(value: impl Serialize) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(text)) => text,
-        _ => String::new(),
-    }
-}
-
-/// The enum stored as `text`; an unknown value is a fault of the database, not of a request.
-fn parse_text<T: DeserializeOwned>(text: &str) -> ApiResult<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|_| ApiError::internal(format!("unknown value {text:?} in a fund table")))
 }

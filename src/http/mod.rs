@@ -48,6 +48,21 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::activities::attendance_routes::routes(cfg);
     crate::volunteers::routes::routes(cfg);
     crate::fund::routes::routes(cfg);
+    crate::organisations::routes::routes(cfg);
+    crate::organisations::member_routes::routes(cfg);
+    crate::projects::routes::routes(cfg);
+    crate::projects::work_routes::routes(cfg);
+}
+
+/// Runs `work` in a write transaction and answers 200 with what it returns: the shape of most
+/// changes of state.
+pub async fn write_ok<T, F>(state: &AppState, work: F) -> Result<actix_web::HttpResponse, ApiError>
+where
+    T: serde::Serialize + Send + 'static,
+    F: FnOnce(&mut crate::db::DbConnection) -> Result<T, ApiError> + Send + 'static,
+{
+    let value = state.db.write(work).await?;
+    Ok(actix_web::HttpResponse::Ok().json(value))
 }
 
 /// The documented routes: the API and the health probes. Also used to build the OpenAPI file.

@@ -5,6 +5,7 @@
 
 use super::Role;
 use super::permission::{Permission, granters_of};
+use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::schema::{communities, memberships, regions, role_grants, users};
@@ -38,6 +39,15 @@ impl Standing {
             Ok(())
         } else {
             Err(ApiError::forbidden())
+        }
+    }
+
+    /// The refusal for someone whom no rule let through: 404 without any standing here, as for
+    /// a record that does not exist, and 403 otherwise.
+    pub fn refusal(&self) -> ApiError {
+        match self.require_any(&[]) {
+            Err(refused) => refused,
+            Ok(()) => ApiError::forbidden(),
         }
     }
 
@@ -121,7 +131,7 @@ pub fn in_community(
 /// (still 404 for a missing community).
 pub fn reader(
     conn: &mut DbConnection,
-    caller: Option<&crate::auth::Caller>,
+    caller: Option<&Caller>,
     community_id: i64,
 ) -> Result<Option<(i64, Standing)>, ApiError> {
     match caller {
@@ -173,3 +183,4 @@ pub fn in_region(
         publicly_visible: true,
     })
 }
+

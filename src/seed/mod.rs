@@ -1,5 +1,6 @@
 //! `seed-demo` and `create-admin`: a demo street to click around in, and the first admin.
 
+mod societies;
 mod volunteering;
 mod wishes;
 
@@ -438,6 +439,16 @@ fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<(), ApiError> {
             grid_worker: id_of("13800000013")?,
             resident: id_of("13800000016")?,
             elder: elder.id,
+        },
+    )?;
+    societies::seed(
+        conn,
+        &societies::Cast {
+            communities: [community_id, community_households[1].0],
+            staff: id_of("13800000012")?,
+            social_worker: id_of("13800000014")?,
+            volunteer: id_of("13800000015")?,
+            resident: id_of("13800000016")?,
         },
     )?;
     audit::record(

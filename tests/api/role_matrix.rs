@@ -74,6 +74,12 @@ const VOLUNTEERS: &[Who] = &[
 ];
 const VOLUNTEER_MANAGERS: &[Who] = &[CommunityAdmin, Staff, SocialWorker];
 const ORGANISERS: &[Who] = &[CommunityAdmin, Staff, SocialWorker];
+const ORGANISATION_KEEPERS: &[Who] = &[PlatformAdmin, CommunityAdmin, Staff];
+/// Staff, and the resident, who leads the side's organisation.
+const ORGANISATION_LEADERS: &[Who] = &[PlatformAdmin, CommunityAdmin, Staff, Resident];
+const PROJECT_KEEPERS: &[Who] = &[CommunityAdmin, Staff];
+/// Staff, and the resident, who leads the organisation carrying the side's project.
+const PROJECT_MANAGERS: &[Who] = &[CommunityAdmin, Staff, Resident];
 
 /// Who may call an endpoint on their own community.
 enum Allowed {
@@ -433,6 +439,208 @@ fn endpoints() -> Vec<Endpoint> {
             path: |s| format!("/communities/{}/fund/disbursements", s.community),
             body: none,
             allowed: Allowed::Roles(FUND_KEEPERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/organisations",
+            path: |s| format!("/communities/{}/organisations", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/organisations",
+            path: |s| format!("/communities/{}/organisations", s.community),
+            body: |_, _, n| {
+                Some(json!({
+                    "name": format!("矩阵协会{n}"), "category": "culture_sports",
+                    "registration": "filed"
+                }))
+            },
+            allowed: Allowed::Roles(VOLUNTEERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/organisations/{organisation_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/organisations/{}",
+                    s.community, s.organisation
+                )
+            },
+            body: none,
+            allowed: Allowed::Public,
+        },
+        // The side's organisation is approved already: those allowed get 409.
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/organisations/{organisation_id}/approve",
+            path: |s| {
+                format!(
+                    "/communities/{}/organisations/{}/approve",
+                    s.community, s.organisation
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(ORGANISATION_KEEPERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/organisations/{organisation_id}/reject",
+            path: |s| {
+                format!(
+                    "/communities/{}/organisations/{}/reject",
+                    s.community, s.organisation
+                )
+            },
+            body: |_, _, _| Some(json!({ "reason": "材料不全" })),
+            allowed: Allowed::Roles(ORGANISATION_KEEPERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/organisations/{organisation_id}/members",
+            path: |s| {
+                format!(
+                    "/communities/{}/organisations/{}/members",
+                    s.community, s.organisation
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEERS),
+        },
+        Endpoint {
+            method: Method::PUT,
+            documented: "/api/v1/communities/{id}/organisations/{organisation_id}/members/{user_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/organisations/{}/members/{}",
+                    s.community, s.organisation, s.assisted_resident
+                )
+            },
+            body: |_, _, _| Some(json!({ "role": "member" })),
+            allowed: Allowed::Roles(ORGANISATION_LEADERS),
+        },
+        // Removing someone no longer in it succeeds too, so everyone allowed gets 204. The member
+        // is nobody calling here: anyone may take themself out.
+        Endpoint {
+            method: Method::DELETE,
+            documented: "/api/v1/communities/{id}/organisations/{organisation_id}/members/{user_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/organisations/{}/members/{}",
+                    s.community, s.organisation, s.assisted_resident
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(ORGANISATION_LEADERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/social-workers",
+            path: |s| format!("/communities/{}/social-workers", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::PUT,
+            documented: "/api/v1/communities/{id}/social-workers/{user_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/social-workers/{}",
+                    s.community, s.social_worker.id
+                )
+            },
+            body: |_, _, n| {
+                Some(json!({
+                    "certificate_level": "intermediate", "certificate_number": format!("S{n}"),
+                    "employer_name": "社区居委会"
+                }))
+            },
+            allowed: Allowed::Roles(ORGANISATION_KEEPERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/projects",
+            path: |s| format!("/communities/{}/projects", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/projects",
+            path: |s| format!("/communities/{}/projects", s.community),
+            body: |_, _, n| {
+                Some(json!({
+                    "title": format!("矩阵项目{n}"), "summary": "为矩阵测试提出的项目。",
+                    "budget_fen": 1000
+                }))
+            },
+            allowed: Allowed::Roles(VOLUNTEERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/projects/{project_id}",
+            path: |s| format!("/communities/{}/projects/{}", s.community, s.project),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        // The side's project is approved already: those allowed get 409.
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/projects/{project_id}/approve",
+            path: |s| {
+                format!(
+                    "/communities/{}/projects/{}/approve",
+                    s.community, s.project
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(PROJECT_KEEPERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/projects/{project_id}/reject",
+            path: |s| format!("/communities/{}/projects/{}/reject", s.community, s.project),
+            body: |_, _, _| Some(json!({ "reason": "预算不合理" })),
+            allowed: Allowed::Roles(PROJECT_KEEPERS),
+        },
+        Endpoint {
+            method: Method::PUT,
+            documented: "/api/v1/communities/{id}/projects/{project_id}/participants/{user_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/projects/{}/participants/{}",
+                    s.community, s.project, s.volunteer.id
+                )
+            },
+            body: |_, _, _| Some(json!({ "role": "volunteer" })),
+            allowed: Allowed::Roles(PROJECT_MANAGERS),
+        },
+        Endpoint {
+            method: Method::DELETE,
+            documented: "/api/v1/communities/{id}/projects/{project_id}/participants/{user_id}",
+            path: |s| {
+                format!(
+                    "/communities/{}/projects/{}/participants/{}",
+                    s.community, s.project, s.volunteer.id
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(PROJECT_MANAGERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/projects/{project_id}/milestones",
+            path: |s| {
+                format!(
+                    "/communities/{}/projects/{}/milestones",
+                    s.community, s.project
+                )
+            },
+            body: |_, _, n| {
+                Some(json!({ "title": format!("节点{n}"), "due_at": "2027-03-01T00:00:00Z" }))
+            },
+            allowed: Allowed::Roles(PROJECT_MANAGERS),
         },
         Endpoint {
             method: Method::GET,
@@ -834,6 +1042,30 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "POST /api/v1/communities/{id}/fund/disbursements/{disbursement_id}/reject",
         "needs a pending disbursement, decided once: fund_disbursements tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/organisations/{organisation_id}/request",
+        "a leader of the organisation asks, whatever their roles in the community: organisations tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/organisations/{organisation_id}/withdraw",
+        "a leader or staff, once: organisations tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/projects/{project_id}/start",
+        "an approved project starts once: projects tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/projects/{project_id}/complete",
+        "a project under way completes once: projects tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/projects/{project_id}/cancel",
+        "an open project is cancelled once: projects tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/projects/{project_id}/milestones/{milestone_id}/done",
+        "a milestone is done once: projects tests",
     ),
 ];
 

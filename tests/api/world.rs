@@ -30,6 +30,10 @@ pub struct Side {
     pub activity: i64,
     /// A volunteer service team, without members.
     pub volunteer_team: i64,
+    /// A social organisation serving the community (mutual aid), led by `resident`.
+    pub organisation: i64,
+    /// An approved project proposed by `resident`, carried by `organisation`.
+    pub project: i64,
 }
 
 pub struct World {
@@ -42,6 +46,13 @@ pub struct World {
 pub async fn created(app: &TestApp, path: &str, token: &User, body: Value) -> Value {
     let (status, response) = app.post(path, token.token(), body).await;
     assert_eq!(status, StatusCode::CREATED, "POST {path}: {response}");
+    response
+}
+
+/// POSTs `path` as `by`, expecting 200.
+pub async fn done(app: &TestApp, path: &str, by: &User, body: Value) -> Value {
+    let (status, response) = app.post(path, by.token(), body).await;
+    assert_eq!(status, StatusCode::OK, "POST {path}: {response}");
     response
 }
 
@@ -204,7 +215,33 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         json!({ "display_name": "独居老人", "household_id": household }),
     )
     .await;
+    let organisation = id(created(
+        app,
+        &format!("/communities/{community}/organisations"),
+        &resident,
+        json!({
+            "name": format!("{label}邻里互助会"), "category": "mutual_aid",
+            "registration": "filed", "contact": "社区服务中心二楼"
+        }),
+    )
+    .await);
+    let decide = format!("/communities/{community}/organisations/{organisation}/approve");
+    done(app, &decide, &staff, Value::Null).await;
+    let project = id(created(
+        app,
+        &format!("/communities/{community}/projects"),
+        &resident,
+        json!({
+            "title": "楼道微改造", "summary": "更换老旧楼道的声控灯。",
+            "budget_fen": 200_000, "organisation_id": organisation
+        }),
+    )
+    .await);
+    let decide = format!("/communities/{community}/projects/{project}/approve");
+    done(app, &decide, &staff, Value::Null).await;
     Side {
+        organisation,
+        project,
         assisted_resident: assisted["user"]["id"].as_i64().unwrap(),
         district,
         street,
