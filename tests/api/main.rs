@@ -25,6 +25,7 @@ mod role_matrix;
 mod tokens;
 mod volunteer_reports;
 mod volunteers;
+mod vote_channels;
 mod vote_secrecy;
 mod votes;
 mod voting;
