@@ -32,6 +32,7 @@ use utoipa_actix_web::AppExt;
         (name = "activities", description = "Volunteer activities: lifecycle, sign-ups with a waitlist, attendance codes, check-in and check-out, self-reported hours, review and settlement into hours, points and time credits"),
         (name = "volunteers", description = "Volunteer profiles, teams, honour hours, certificates, leaderboards and anomaly flags"),
         (name = "fund", description = "The community charity fund (社区公益慈善基金): donations of money or goods, disbursements to wishes and projects approved by two staff members, and its public statement"),
+        (name = "topics", description = "Consultation topics (协商议事, 一事一议, 四议两公开): raised by staff, an organisation or residents with co-signers; accepted, discussed with threaded comments and meeting records, voted on, decided, implemented with public updates and rated by residents (效果共评); the public page of decisions (决议公开)"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -45,6 +45,10 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::activities::attendance_routes::routes(cfg);
     crate::volunteers::routes::routes(cfg);
     crate::fund::routes::routes(cfg);
+    crate::topics::routes::routes(cfg);
+    crate::topics::stage_routes::routes(cfg);
+    crate::topics::discussion_routes::routes(cfg);
+    crate::topics::outcome_routes::routes(cfg);
 }
 
 /// The documented routes: the API and the health probes. Also used to build the OpenAPI file.
