@@ -30,6 +30,8 @@ pub struct Side {
     pub activity: i64,
     /// A volunteer service team, without members.
     pub volunteer_team: i64,
+    /// A consultation topic staff raised, still proposed.
+    pub topic: i64,
 }
 
 pub struct World {
@@ -197,6 +199,13 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         json!({ "name": "志愿服务队" }),
     )
     .await);
+    let topic = id(created(
+        app,
+        &format!("/communities/{community}/topics"),
+        &staff,
+        json!({ "title": "加装电梯", "body": "1栋是否加装电梯，请大家议一议。", "origin": "staff" }),
+    )
+    .await);
     let assisted = created(
         app,
         &format!("/communities/{community}/assisted-residents"),
@@ -223,6 +232,7 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         reward_item,
         activity,
         volunteer_team,
+        topic,
     }
 }
 
