@@ -35,6 +35,7 @@ use utoipa_actix_web::AppExt;
         (name = "organisations", description = "Social organisations (社区社会组织) serving each community, approved by its staff, with their members; and the community's social workers with their certificates and employers"),
         (name = "projects", description = "Micro-governance projects (社区微治理项目 / 公益创投): proposals by residents and organisations, staff decisions, participants and milestones, and the five societies each project links"),
         (name = "votes", description = "Votes on consultation topics (表决): a frozen electorate, secret ballots with receipts, results hidden until close unless live, the ballot list published for recounts, witnessed proxy ballots and paper ballots confirmed by two officers"),
+        (name = "topics", description = "Consultation topics (协商议事, 一事一议, 四议两公开): raised by staff, an organisation or residents with co-signers; accepted, discussed with threaded comments and meeting records, voted on, decided, implemented with public updates and rated by residents (效果共评); the public page of decisions (决议公开)"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -196,6 +196,49 @@ impl FieldError {
             "already_voted" => ("名单中有人已经投过票", "includes someone who has already voted"),
             "results_embargoed" => ("表决结束前不公布结果", "keeps its results hidden until it closes"),
             "already_exists" => ("已经存在", "already exists"),
+            "step_missing" => (
+                "“四议两公开”的上一步尚未记录",
+                "needs the preceding 四议两公开 step recorded first",
+            ),
+            "not_four_two" => (
+                "该议题不走“四议两公开”程序",
+                "is not the 四议两公开 procedure for this topic",
+            ),
+            "out_of_order" => (
+                "须按“四议两公开”的顺序逐步记录，每步只记录一次",
+                "must be the next 四议两公开 step, in order and once",
+            ),
+            "staff_only" => (
+                "“四议两公开”议题只能由社区工作人员（党组织）提出",
+                "is for topics raised by staff only (the party branch proposes)",
+            ),
+            "not_a_leader" => (
+                "您不是该组织的负责人，或该组织未获准服务本社区",
+                "must be an organisation you lead that serves this community",
+            ),
+            "not_cosignable" => (
+                "只有居民提出的议题需要联名",
+                "only residents' topics are co-signed",
+            ),
+            "own_topic" => ("不能联名自己提出的议题", "is your own topic"),
+            "already_cosigned" => ("您已联名该议题", "is already co-signed by you"),
+            "not_cosigned" => ("您尚未联名该议题", "is not co-signed by you"),
+            "too_few" => ("联名人数不足", "are fewer than the topic needs"),
+            "discussion_closed" => (
+                "议题不在讨论阶段，不能发表评论",
+                "is not open for discussion",
+            ),
+            "too_deep" => ("回复层级过深", "is nested too deeply for a reply"),
+            "already_so" => ("已经是该状态", "is already so"),
+            "invalid_reference" => (
+                "附件最多 20 个，每个为 1–500 个字符且不含空格",
+                "must hold up to 20 references of 1 to 500 characters without spaces",
+            ),
+            "invalid_attendee" => (
+                "每位参会人须为 1–60 个字的单行文字",
+                "must hold single-line names of 1 to 60 characters",
+            ),
+            "over_a_year_ago" => ("只能记录一年内召开的会议", "must be within the past year"),
             _ => ("取值不正确", "is invalid"),
         };
         match lang {

@@ -48,6 +48,10 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::activities::attendance_routes::routes(cfg);
     crate::volunteers::routes::routes(cfg);
     crate::fund::routes::routes(cfg);
+    crate::topics::routes::routes(cfg);
+    crate::topics::stage_routes::routes(cfg);
+    crate::topics::discussion_routes::routes(cfg);
+    crate::topics::outcome_routes::routes(cfg);
     crate::organisations::routes::routes(cfg);
     crate::organisations::member_routes::routes(cfg);
     crate::projects::routes::routes(cfg);

@@ -1,5 +1,6 @@
 //! `seed-demo` and `create-admin`: a demo street to click around in, and the first admin.
 
+pub mod crowd;
 mod societies;
 mod volunteering;
 mod wishes;

@@ -49,3 +49,33 @@ pub fn find(conn: &mut DbConnection, community_id: i64, topic_id: i64) -> Result
         .optional()?
         .ok_or_else(ApiError::not_found)
 }
+
+/// The community's topic, with its row lock held for the rest of the write transaction, so
+/// that writes to one topic (co-signatures, stage changes, ratings) happen one after another
+/// and each sees the stage the one before left. A no-op write; on SQLite the write
+/// transaction already holds the database lock.
+pub fn locked(
+    conn: &mut DbConnection,
+    community_id: i64,
+    topic_id: i64,
+) -> Result<TopicRow, ApiError> {
+    let touched = diesel::update(
+        topics::table
+            .filter(topics::id.eq(topic_id))
+            .filter(topics::community_id.eq(community_id)),
+    )
+    .set(topics::updated_at.eq(topics::updated_at))
+    .execute(conn)?;
+    if touched == 0 {
+        return Err(ApiError::not_found());
+    }
+    find(conn, community_id, topic_id)
+}
+
+impl TopicRow {
+    pub fn origin(&self) -> Result<super::types::Origin, ApiError> {
+        super::types::Origin::parse(&self.origin).ok_or_else(|| {
+            ApiError::internal(format!("topic {} has origin {}", self.id, self.origin))
+        })
+    }
+}

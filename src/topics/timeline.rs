@@ -62,7 +62,17 @@ pub fn record(
     event: Event,
     at: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    diesel::insert_into(topic_events::table)
+    record_returning_id(conn, topic_id, event, at).map(|_| ())
+}
+
+/// [`record`], answering the event's id.
+pub fn record_returning_id(
+    conn: &mut DbConnection,
+    topic_id: i64,
+    event: Event,
+    at: NaiveDateTime,
+) -> Result<i64, ApiError> {
+    Ok(diesel::insert_into(topic_events::table)
         .values((
             topic_events::topic_id.eq(topic_id),
             topic_events::kind.eq(event.kind.as_str()),
@@ -71,6 +81,6 @@ pub fn record(
             topic_events::data.eq(event.data.map(|d| d.to_string())),
             topic_events::created_at.eq(at),
         ))
-        .execute(conn)?;
-    Ok(())
+        .returning(topic_events::id)
+        .get_result(conn)?)
 }

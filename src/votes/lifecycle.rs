@@ -40,8 +40,13 @@ fn claim_step(
     Ok(moved == 1)
 }
 
-/// Opens the vote now: freezes the electorate and moves the topic into voting.
+/// Opens the vote now: freezes the electorate and moves the topic into voting. A vote whose
+/// topic has left discussion meanwhile (rejected, say) is cancelled instead.
 pub fn open(conn: &mut DbConnection, actor: &Actor, vote: &VoteRow, at: NaiveDateTime) -> Result<(), ApiError> {
+    let topic = topics::find(conn, vote.community_id, vote.topic_id)?;
+    if topic.stage()? != TopicStage::Discussion {
+        return cancel(conn, actor, vote, "议题已不在讨论阶段 (the topic is no longer under discussion)", at);
+    }
     if !claim_step(conn, vote, VoteStatus::Scheduled, VoteStatus::Open, at)? {
         return Err(not_now());
     }
@@ -56,10 +61,7 @@ pub fn open(conn: &mut DbConnection, actor: &Actor, vote: &VoteRow, at: NaiveDat
             votes::electorate_size.eq(i32::try_from(size).map_err(ApiError::internal)?),
         ))
         .execute(conn)?;
-    let topic = topics::find(conn, vote.community_id, vote.topic_id)?;
-    if topic.stage()? == TopicStage::Discussion {
-        stage::advance(conn, actor, &topic, TopicStage::Voting, at)?;
-    }
+    stage::advance(conn, actor, &topic, TopicStage::Voting, at)?;
     let event = Event::new(EventKind::VoteOpened, actor.user_id)
         .data(json!({"vote_id": vote.id, "electorate_size": size}));
     timeline::record(conn, vote.topic_id, event, at)?;

@@ -11,7 +11,8 @@ use crate::memberships::store::is_verified;
 use crate::roles::{Permission, standing};
 use crate::schema::{vote_representatives, votes};
 use crate::topics::timeline::{self, Event, EventKind};
-use crate::topics::{TopicStage, store as topics};
+use crate::topics::types::ProcedureStep;
+use crate::topics::{Procedure, TopicStage, procedure, store as topics};
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use serde_json::json;
@@ -100,6 +101,13 @@ pub fn create(
     let topic = topics::find(conn, community_id, topic_id)?;
     if topic.stage()? != TopicStage::Discussion {
         return Err(ApiError::new(Code::InvalidState).with_field("topic_id", "not_in_discussion"));
+    }
+    // A 四议两公开 topic goes to the vote (the villagers' meeting) only after the party
+    // members' review; checked now so that the vote can always open when its time comes.
+    if topic.procedure()? == Procedure::FourTwo
+        && !procedure::is_recorded(conn, topic.id, ProcedureStep::MembersReview)?
+    {
+        return Err(ApiError::new(Code::InvalidState).with_field("procedure", "step_missing"));
     }
     let pending: i64 = votes::table
         .filter(votes::topic_id.eq(topic_id))

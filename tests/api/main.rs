@@ -23,6 +23,8 @@ mod rewards;
 mod rewards_races;
 mod role_matrix;
 mod tokens;
+mod topic_outcomes;
+mod topics;
 mod volunteer_reports;
 mod volunteers;
 mod vote_channels;

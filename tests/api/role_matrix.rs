@@ -80,6 +80,16 @@ const ORGANISATION_LEADERS: &[Who] = &[PlatformAdmin, CommunityAdmin, Staff, Res
 const PROJECT_KEEPERS: &[Who] = &[CommunityAdmin, Staff];
 /// Staff, and the resident, who leads the organisation carrying the side's project.
 const PROJECT_MANAGERS: &[Who] = &[CommunityAdmin, Staff, Resident];
+const TOPIC_KEEPERS: &[Who] = &[CommunityAdmin, Staff];
+/// Those who take part in a topic's discussion: verified people and the community's workers.
+const DELIBERATORS: &[Who] = &[
+    CommunityAdmin,
+    Staff,
+    GridWorker,
+    SocialWorker,
+    Volunteer,
+    Resident,
+];
 
 /// Who may call an endpoint on their own community.
 enum Allowed {
@@ -439,6 +449,152 @@ fn endpoints() -> Vec<Endpoint> {
             path: |s| format!("/communities/{}/fund/disbursements", s.community),
             body: none,
             allowed: Allowed::Roles(FUND_KEEPERS),
+        },
+        // Topics. The side's topic was raised by staff, so co-signing it and rating it are
+        // 409 for the resident; it is accepted, opened for discussion and finally rejected
+        // by the first keeper, the others then getting 409.
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/consultation-settings",
+            path: |s| format!("/communities/{}/consultation-settings", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::PUT,
+            documented: "/api/v1/communities/{id}/consultation-settings",
+            path: |s| format!("/communities/{}/consultation-settings", s.community),
+            body: |_, _, _| {
+                Some(json!({ "cosigners_minimum": 5, "cosigners_household_permille": 10 }))
+            },
+            allowed: Allowed::Roles(TOPIC_KEEPERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/topics",
+            path: |s| format!("/communities/{}/topics", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/topics",
+            path: |s| format!("/communities/{}/topics", s.community),
+            body: |_, _, n| {
+                Some(json!({ "title": format!("矩阵议题{n}"), "body": "小区停车位不够用。" }))
+            },
+            allowed: Allowed::Roles(&[Resident]),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/decisions",
+            path: |s| format!("/communities/{}/decisions", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/cosign",
+            path: |s| topic_path(s, "/cosign"),
+            body: none,
+            allowed: Allowed::Roles(&[Resident]),
+        },
+        Endpoint {
+            method: Method::DELETE,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/cosign",
+            path: |s| topic_path(s, "/cosign"),
+            body: none,
+            allowed: Allowed::Roles(&[Resident]),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/procedure-steps",
+            path: |s| topic_path(s, "/procedure-steps"),
+            body: |_, _, _| Some(json!({ "step": "branch_proposal", "note": "党支部提议" })),
+            allowed: Allowed::Roles(TOPIC_KEEPERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/accept",
+            path: |s| topic_path(s, "/accept"),
+            body: none,
+            allowed: Allowed::Roles(TOPIC_KEEPERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/open-discussion",
+            path: |s| topic_path(s, "/open-discussion"),
+            body: none,
+            allowed: Allowed::Roles(TOPIC_KEEPERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/comments",
+            path: |s| topic_path(s, "/comments"),
+            body: none,
+            allowed: Allowed::Roles(VOLUNTEERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/comments",
+            path: |s| topic_path(s, "/comments"),
+            body: |_, _, n| Some(json!({ "body": format!("矩阵评论{n}") })),
+            allowed: Allowed::Roles(DELIBERATORS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/meetings",
+            path: |s| topic_path(s, "/meetings"),
+            body: |_, _, _| {
+                let held_at = chrono::Utc::now() - chrono::TimeDelta::days(1);
+                Some(json!({
+                    "kind": "council", "attendees": ["王书记（社区党委）"], "minutes": "议事会纪要",
+                    "held_at": held_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+                }))
+            },
+            allowed: Allowed::Roles(TOPIC_KEEPERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/start-implementation",
+            path: |s| topic_path(s, "/start-implementation"),
+            body: none,
+            allowed: Allowed::Roles(TOPIC_KEEPERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/updates",
+            path: |s| topic_path(s, "/updates"),
+            body: |_, _, _| Some(json!({ "body": "电梯已开工" })),
+            allowed: Allowed::Roles(TOPIC_KEEPERS),
+        },
+        Endpoint {
+            method: Method::PUT,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/rating",
+            path: |s| topic_path(s, "/rating"),
+            body: |_, _, _| Some(json!({ "rating": 4 })),
+            allowed: Allowed::Roles(&[Resident]),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/ratings",
+            path: |s| topic_path(s, "/ratings"),
+            body: none,
+            allowed: Allowed::Roles(TOPIC_KEEPERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/close-evaluation",
+            path: |s| topic_path(s, "/close-evaluation"),
+            body: none,
+            allowed: Allowed::Roles(TOPIC_KEEPERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/topics/{topic_id}/reject",
+            path: |s| topic_path(s, "/reject"),
+            body: |_, _, _| Some(json!({ "reason": "已有同类议题" })),
+            allowed: Allowed::Roles(TOPIC_KEEPERS),
         },
         Endpoint {
             method: Method::GET,
@@ -917,6 +1073,10 @@ fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
+fn topic_path(side: &Side, rest: &str) -> String {
+    format!("/communities/{}/topics/{}{rest}", side.community, side.topic)
+}
+
 /// Community-scoped operations tested elsewhere, with the reason.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
@@ -1130,6 +1290,22 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "POST /api/v1/communities/{id}/projects/{project_id}/milestones/{milestone_id}/done",
         "a milestone is done once: projects tests",
+    ),
+    (
+        "GET /api/v1/communities/{id}/topics/{topic_id}",
+        "who sees a topic depends on its stage (strangers only decided ones): topics tests",
+    ),
+    (
+        "GET /api/v1/communities/{id}/topics/{topic_id}/meetings",
+        "who sees the meetings depends on the topic's stage: topics tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/topics/{topic_id}/comments/{comment_id}/hide",
+        "needs a comment, hidden once: topics tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/topics/{topic_id}/comments/{comment_id}/unhide",
+        "needs a hidden comment: topics tests",
     ),
 ];
 

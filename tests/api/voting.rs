@@ -1,16 +1,15 @@
 //! Fixtures for the vote tests: a topic under discussion, crowds of verified residents made
-//! directly in the database (registering a thousand people through the API would only test
-//! password hashing), votes set up and opened, and ballots.
+//! directly in the database (`wushe::seed::crowd`), votes set up and opened, and ballots.
 
 use crate::helpers::{TestApp, User};
 use crate::world::{Side, created};
-use chrono::{NaiveDateTime, SecondsFormat, TimeDelta};
+use chrono::{SecondsFormat, TimeDelta};
 use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 use wushe::auth::sessions::{self, ClientInfo};
-use wushe::schema::{households, memberships, topics, users};
+use wushe::schema::topics;
 
 pub fn vote_path(side: &Side, vote: i64, rest: &str) -> String {
     format!("/communities/{}/votes/{vote}{rest}", side.community)
@@ -50,63 +49,28 @@ pub async fn topic(app: &TestApp, side: &Side, special: bool) -> i64 {
         .unwrap()
 }
 
-/// A number for a made-up phone, never the same twice in a test run.
-fn next_phone() -> u32 {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+/// The first of a block of made-up phones, never the same twice in a test run.
+fn phones(count: usize) -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(17_000_000_000);
+    NEXT.fetch_add(count as u64, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// `n` verified adult residents of the side's community, each in a household of their own
 /// (or all in `shared_household`), logged in.
 pub async fn crowd(app: &TestApp, side: &Side, n: usize, shared_household: Option<i64>) -> Vec<User> {
-    let (community, keys) = (side.community, app.state.tokens.clone());
+    let (community, keys, first_phone) = (side.community, app.state.tokens.clone(), phones(n));
     app.state
         .db
         .run(move |conn| {
-            let now: NaiveDateTime = wushe::db::now();
-            let mut people = Vec::with_capacity(n);
-            for i in 0..n {
-                let household = match shared_household {
-                    Some(id) => id,
-                    None => diesel::insert_into(households::table)
-                        .values((
-                            households::community_id.eq(community),
-                            households::building.eq("众"),
-                            households::unit.eq(format!("{community}")),
-                            households::room.eq(format!("{i}")),
-                            households::created_at.eq(now),
-                        ))
-                        .returning(households::id)
-                        .get_result(conn)?,
-                };
-                let user_id: i64 = diesel::insert_into(users::table)
-                    .values((
-                        users::display_name.eq(format!("居民{i}")),
-                        users::phone.eq(format!("17{:03}{:06}", community % 1000, next_phone())),
-                        users::status.eq("active"),
-                        users::is_platform_admin.eq(false),
-                        users::assisted.eq(false),
-                        users::created_at.eq(now),
-                        users::updated_at.eq(now),
-                    ))
-                    .returning(users::id)
-                    .get_result(conn)?;
-                diesel::insert_into(memberships::table)
-                    .values((
-                        memberships::user_id.eq(user_id),
-                        memberships::community_id.eq(community),
-                        memberships::household_id.eq(household),
-                        memberships::address.eq(format!("众 {i}")),
-                        memberships::status.eq("verified"),
-                        memberships::applied_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                let client = ClientInfo { user_agent: None, ip: None };
-                let (session, refresh) = sessions::create(conn, user_id, Duration::from_secs(86_400), &client)?;
-                let access = keys.issue(user_id, &session, None, Duration::from_secs(86_400))?;
-                people.push(User { id: user_id, access, refresh });
-            }
-            Ok(people)
+            let ids = wushe::seed::crowd::verified_residents(conn, community, n, shared_household, first_phone)?;
+            ids.into_iter()
+                .map(|id| {
+                    let client = ClientInfo { user_agent: None, ip: None };
+                    let (session, refresh) = sessions::create(conn, id, Duration::from_secs(86_400), &client)?;
+                    let access = keys.issue(id, &session, None, Duration::from_secs(86_400))?;
+                    Ok(User { id, access, refresh })
+                })
+                .collect()
         })
         .await
         .unwrap()

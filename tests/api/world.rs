@@ -34,6 +34,8 @@ pub struct Side {
     pub organisation: i64,
     /// An approved project proposed by `resident`, carried by `organisation`.
     pub project: i64,
+    /// A consultation topic staff raised, still proposed.
+    pub topic: i64,
 }
 
 pub struct World {
@@ -208,6 +210,13 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         json!({ "name": "志愿服务队" }),
     )
     .await);
+    let topic = id(created(
+        app,
+        &format!("/communities/{community}/topics"),
+        &staff,
+        json!({ "title": "加装电梯", "body": "1栋是否加装电梯，请大家议一议。", "origin": "staff" }),
+    )
+    .await);
     let assisted = created(
         app,
         &format!("/communities/{community}/assisted-residents"),
@@ -260,6 +269,7 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         reward_item,
         activity,
         volunteer_team,
+        topic,
     }
 }
 
