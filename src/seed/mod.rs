@@ -1,5 +1,6 @@
 //! `seed-demo` and `create-admin`: a demo street to click around in, and the first admin.
 
+mod topics;
 mod volunteering;
 mod wishes;
 
@@ -438,6 +439,19 @@ fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<(), ApiError> {
             grid_worker: id_of("13800000013")?,
             resident: id_of("13800000016")?,
             elder: elder.id,
+        },
+    )?;
+    topics::seed(
+        conn,
+        &topics::Cast {
+            community_id,
+            staff: id_of("13800000012")?,
+            residents: [
+                id_of("13800000016")?,
+                id_of("13800000015")?,
+                id_of("13800000013")?,
+                elder.id,
+            ],
         },
     )?;
     audit::record(
