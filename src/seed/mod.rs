@@ -449,7 +449,7 @@ fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<(), ApiError> {
             residents: [
                 id_of("13800000016")?,
                 id_of("13800000015")?,
-                id_of("13800000013")?,
+                id_of("13800000011")?,
                 elder.id,
             ],
         },
