@@ -34,7 +34,7 @@ impl StaffMove {
     }
 }
 
-/// Makes the move (staff), or rejects the topic with `rejection` as the reason.
+/// Makes the move `Ok(move)` (staff), or rejects the topic for `Err(reason)`.
 pub fn transition(
     conn: &mut DbConnection,
     caller: &Caller,
