@@ -69,6 +69,10 @@ async fn post_comment(
     add_to_topic(&state, (caller, &req, key), path, body, comments::post).await
 }
 
+/// What adds something to a topic, given the caller, the community and topic ids, the request
+/// and the time.
+type Addition<B, T> = fn(&mut DbConnection, &Caller, (i64, i64), &B, NaiveDateTime) -> ApiResult<T>;
+
 /// A retryable write that adds something to a topic (a comment, a meeting, an update): it
 /// happens once per Idempotency-Key and answers 201 with what was added.
 pub(super) async fn add_to_topic<B, T>(
@@ -76,7 +80,7 @@ pub(super) async fn add_to_topic<B, T>(
     (caller, req, key): (Caller, &HttpRequest, IdempotencyKey),
     path: (i64, i64),
     body: B,
-    work: fn(&mut DbConnection, &Caller, (i64, i64), &B, NaiveDateTime) -> ApiResult<T>,
+    work: Addition<B, T>,
 ) -> ApiResult<HttpResponse>
 where
     B: Serialize + Send + Sync + 'static,
