@@ -2,6 +2,7 @@
 
 pub mod crowd;
 mod societies;
+mod topics;
 mod volunteering;
 mod wishes;
 
@@ -450,6 +451,19 @@ fn seed(conn: &mut DbConnection, password_hash: &str) -> Result<(), ApiError> {
             social_worker: id_of("13800000014")?,
             volunteer: id_of("13800000015")?,
             resident: id_of("13800000016")?,
+        },
+    )?;
+    topics::seed(
+        conn,
+        &topics::Cast {
+            community_id,
+            staff: id_of("13800000012")?,
+            residents: [
+                id_of("13800000016")?,
+                id_of("13800000015")?,
+                id_of("13800000011")?,
+                elder.id,
+            ],
         },
     )?;
     audit::record(

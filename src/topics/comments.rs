@@ -2,9 +2,9 @@
 //! in discussion or being voted on. Staff hide a comment with a reason: residents then see
 //! that it was hidden and why, not what it said; staff still read it in full.
 
+use super::readers::Viewer;
 use super::store;
 use super::types::TopicStage;
-use super::view::Viewer;
 use crate::audit::{self, Change};
 use crate::auth::Caller;
 use crate::db::DbConnection;
@@ -130,7 +130,11 @@ pub fn post(
 ) -> Result<CommentView, ApiError> {
     standing::require(conn, caller.user_id, community_id, Permission::Deliberate)?;
     let topic = store::find(conn, community_id, topic_id)?;
-    let open = [TopicStage::Accepted, TopicStage::Discussion, TopicStage::Voting];
+    let open = [
+        TopicStage::Accepted,
+        TopicStage::Discussion,
+        TopicStage::Voting,
+    ];
     if !open.contains(&topic.stage()?) {
         return Err(ApiError::new(Code::InvalidState).with_field("stage", "discussion_closed"));
     }
@@ -147,7 +151,13 @@ pub fn post(
         ))
         .returning(comments::id)
         .get_result(conn)?;
-    recorded(conn, caller, (community_id, topic_id, id), "topic_comment.posted", None)
+    recorded(
+        conn,
+        caller,
+        (community_id, topic_id, id),
+        "topic_comment.posted",
+        None,
+    )
 }
 
 /// Records a change to a comment in the audit log, in full (its readers are admins), and
@@ -195,8 +205,18 @@ pub fn moderate(
             comments::hidden_at.eq(reason.map(|_| now)),
         ))
         .execute(conn)?;
-    let action = if reason.is_some() { "topic_comment.hidden" } else { "topic_comment.shown" };
-    recorded(conn, caller, (community_id, topic_id, comment_id), action, Some(&before))
+    let action = if reason.is_some() {
+        "topic_comment.hidden"
+    } else {
+        "topic_comment.shown"
+    };
+    recorded(
+        conn,
+        caller,
+        (community_id, topic_id, comment_id),
+        action,
+        Some(&before),
+    )
 }
 
 /// A page of the topic's comments, newest first (people of the community).
@@ -214,5 +234,8 @@ pub fn list(
         .limit(page.limit + 1)
         .select((CommentRow::as_select(), users::display_name))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(row, name)| row.view(name, viewer)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(row, name)| row.view(name, viewer))
+        .collect())
 }

@@ -2,10 +2,11 @@
 //! the one who raised it, while it is proposed; a co-signature may be withdrawn until then.
 //! The timeline notes the moment the topic first has the co-signers it needs.
 
+use super::readers::Viewer;
 use super::store::{self, TopicRow};
 use super::timeline::{self, Event, EventKind};
 use super::types::{Origin, TopicStage};
-use super::view::{self, TopicView, Viewer};
+use super::view::{self, TopicView};
 use crate::audit::{self, Change};
 use crate::auth::Caller;
 use crate::db::DbConnection;
@@ -26,8 +27,8 @@ fn open_for_signatures(
     topic_id: i64,
 ) -> Result<TopicRow, ApiError> {
     standing::require(conn, caller.user_id, community_id, Permission::Deliberate)?;
-    // Co-signing is a resident's own act, not one staff do for them.
-    caller.require_in_person()?;
+    // A resident without a phone signs in an assisted session, face to face with staff;
+    // the audit record names both.
     if !is_verified(conn, community_id, caller.user_id)? {
         return Err(ApiError::forbidden());
     }
@@ -65,7 +66,12 @@ pub fn cosign(
     let count = view::cosigner_count(conn, topic_id)?;
     if count >= i64::from(topic.cosigners_required) && !threshold_noted(conn, topic_id)? {
         let data = json!({ "cosigners": count, "required": topic.cosigners_required });
-        timeline::record(conn, topic_id, Event::new(EventKind::Cosigned, None).data(data), now)?;
+        timeline::record(
+            conn,
+            topic_id,
+            Event::new(EventKind::Cosigned, None).data(data),
+            now,
+        )?;
     }
     recorded(conn, caller, topic, "topic.cosigned", count - 1, count)
 }
@@ -87,7 +93,14 @@ pub fn withdraw(
         return Err(ApiError::new(Code::InvalidState).with_field("topic", "not_cosigned"));
     }
     let count = view::cosigner_count(conn, topic_id)?;
-    recorded(conn, caller, topic, "topic.cosign_withdrawn", count + 1, count)
+    recorded(
+        conn,
+        caller,
+        topic,
+        "topic.cosign_withdrawn",
+        count + 1,
+        count,
+    )
 }
 
 /// Whether the timeline already says the topic reached its co-signers: it says so once, even

@@ -3,8 +3,9 @@
 
 use super::comments::{self, CommentRequest, CommentView};
 use super::meetings::{self, MeetingRequest, MeetingView};
-use super::view;
+use super::readers;
 use crate::auth::Caller;
+use crate::db::DbConnection;
 use crate::error::{ApiResult, Problem};
 use crate::http::Json;
 use crate::http::idempotency::{self, IdempotencyKey};
@@ -13,6 +14,8 @@ use crate::http::text::ReasonRequest;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::NaiveDateTime;
+use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -39,7 +42,7 @@ async fn list_comments(
     let views = state
         .db
         .run(move |conn| {
-            let viewer = view::of_community(conn, &caller, community_id)?;
+            let viewer = readers::of_community(conn, &caller, community_id)?;
             super::store::find(conn, community_id, topic_id)?;
             comments::list(conn, topic_id, viewer, page)
         })
@@ -62,15 +65,36 @@ async fn post_comment(
     path: web::Path<(i64, i64)>,
     body: Json<CommentRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (path, clock) = (path.into_inner(), state.clock.clone());
+    let (path, body) = (path.into_inner(), body.into_inner());
+    add_to_topic(&state, (caller, &req, key), path, body, comments::post).await
+}
+
+/// What adds something to a topic, given the caller, the community and topic ids, the request
+/// and the time.
+type Addition<B, T> = fn(&mut DbConnection, &Caller, (i64, i64), &B, NaiveDateTime) -> ApiResult<T>;
+
+/// A retryable write that adds something to a topic (a comment, a meeting, an update): it
+/// happens once per Idempotency-Key and answers 201 with what was added.
+pub(super) async fn add_to_topic<B, T>(
+    state: &AppState,
+    (caller, req, key): (Caller, &HttpRequest, IdempotencyKey),
+    path: (i64, i64),
+    body: B,
+    work: Addition<B, T>,
+) -> ApiResult<HttpResponse>
+where
+    B: Serialize + Send + Sync + 'static,
+    T: Serialize + Send + 'static,
+{
+    let clock = state.clock.clone();
     idempotency::once_with_body(
-        &state,
+        state,
         caller,
-        &req,
+        req,
         key,
-        body.into_inner(),
+        body,
         StatusCode::CREATED,
-        move |conn, caller, body| comments::post(conn, caller, path, body, clock.now()),
+        move |conn, caller, body| work(conn, caller, path, body, clock.now()),
     )
     .await
 }
@@ -100,7 +124,13 @@ async fn hide_comment(
     path: web::Path<(i64, i64, i64)>,
     body: Json<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
-    moderate(&state, caller, path.into_inner(), Some(body.into_inner().reason)).await
+    moderate(
+        &state,
+        caller,
+        path.into_inner(),
+        Some(body.into_inner().reason),
+    )
+    .await
 }
 
 /// Show a hidden comment again (staff).
@@ -128,8 +158,8 @@ async fn list_meetings(
     let views = state
         .db
         .run(move |conn| {
-            let viewer = view::viewer(conn, caller.as_ref(), community_id)?;
-            view::visible(conn, community_id, topic_id, viewer)?;
+            let viewer = readers::viewer(conn, caller.as_ref(), community_id)?;
+            readers::visible(conn, community_id, topic_id, viewer)?;
             meetings::list(conn, topic_id, viewer)
         })
         .await?;
@@ -150,15 +180,6 @@ async fn record_meeting(
     path: web::Path<(i64, i64)>,
     body: Json<MeetingRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (path, clock) = (path.into_inner(), state.clock.clone());
-    idempotency::once_with_body(
-        &state,
-        caller,
-        &req,
-        key,
-        body.into_inner(),
-        StatusCode::CREATED,
-        move |conn, caller, body| meetings::record(conn, caller, path, body, clock.now()),
-    )
-    .await
+    let (path, body) = (path.into_inner(), body.into_inner());
+    add_to_topic(&state, (caller, &req, key), path, body, meetings::record).await
 }

@@ -3,10 +3,11 @@
 //! discussion, and starting implementation once decided. Votes move it into `voting` and
 //! `decided`; the evaluation closes in `outcome`.
 
+use super::readers::Viewer;
 use super::stage;
 use super::store;
 use super::types::{Origin, TopicStage};
-use super::view::{self, TopicView, Viewer};
+use super::view::{self, TopicView};
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, Code};
@@ -33,7 +34,7 @@ impl StaffMove {
     }
 }
 
-/// Makes the move (staff), or rejects the topic with `rejection` as the reason.
+/// Makes the move `Ok(move)` (staff), or rejects the topic for `Err(reason)`.
 pub fn transition(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -60,7 +61,14 @@ pub fn transition(
         Ok(other) => stage::advance(conn, &actor, &topic, other.stage(), now)?,
         Err(reason) => {
             let reason = reason.trim();
-            stage::advance_noting(conn, &actor, &topic, TopicStage::Rejected, now, Some(reason))?;
+            stage::advance_noting(
+                conn,
+                &actor,
+                &topic,
+                TopicStage::Rejected,
+                now,
+                Some(reason),
+            )?;
         }
     }
     let topic = store::find(conn, community_id, topic_id)?;

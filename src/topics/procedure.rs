@@ -110,7 +110,11 @@ pub fn record(
         .data(data.clone());
     timeline::record(conn, topic_id, event, now)?;
     let change = Change::in_community(community_id, "topic.procedure_step", "topic", topic_id);
-    audit::record(conn, &caller.into(), change.after(&json!({ "step": request.step, "note": note })))?;
+    audit::record(
+        conn,
+        &caller.into(),
+        change.after(&json!({ "step": request.step, "note": note })),
+    )?;
     Ok(StepView {
         step: request.step,
         note: note.to_owned(),

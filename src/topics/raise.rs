@@ -1,11 +1,12 @@
 //! Raising a topic: by staff, by the leader of an organisation serving the community, or by
 //! a verified resident, whose topic then needs co-signers before staff may accept it.
 
+use super::readers::Viewer;
 use super::settings;
 use super::store;
 use super::timeline::{self, Event, EventKind};
 use super::types::{Origin, Procedure, TopicStage};
-use super::view::{self, TopicView, Viewer};
+use super::view::{self, TopicView};
 use crate::audit::{self, Change};
 use crate::auth::Caller;
 use crate::db::DbConnection;

@@ -5,7 +5,7 @@
 
 use super::settings::{self, ConsultationSettings, SettingsView};
 use super::view::{self, TopicFilter, TopicView};
-use super::{cosign, procedure, raise};
+use super::{cosign, procedure, raise, readers};
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
 use crate::http::Json;
@@ -82,7 +82,7 @@ async fn list_topics(
     let views = state
         .db
         .run(move |conn| {
-            let viewer = view::viewer(conn, caller.as_ref(), community_id)?;
+            let viewer = readers::viewer(conn, caller.as_ref(), community_id)?;
             let rows = view::list(conn, community_id, viewer, &filter, false, page)?;
             rows.into_iter()
                 .map(|row| view::view(conn, row, viewer, false))
@@ -134,8 +134,8 @@ async fn get_topic(
     let view = state
         .db
         .run(move |conn| {
-            let viewer = view::viewer(conn, caller.as_ref(), community_id)?;
-            let topic = view::visible(conn, community_id, topic_id, viewer)?;
+            let viewer = readers::viewer(conn, caller.as_ref(), community_id)?;
+            let topic = readers::visible(conn, community_id, topic_id, viewer)?;
             view::view(conn, topic, viewer, true)
         })
         .await?;

@@ -73,7 +73,13 @@ async fn open_discussion(
     caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
-    moved(&state, caller, path.into_inner(), Ok(StaffMove::OpenDiscussion)).await
+    moved(
+        &state,
+        caller,
+        path.into_inner(),
+        Ok(StaffMove::OpenDiscussion),
+    )
+    .await
 }
 
 /// Start implementing a decided topic (staff); a 四议两公开 topic needs its resolution made
@@ -86,7 +92,13 @@ async fn start_implementation(
     caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
-    moved(&state, caller, path.into_inner(), Ok(StaffMove::StartImplementation)).await
+    moved(
+        &state,
+        caller,
+        path.into_inner(),
+        Ok(StaffMove::StartImplementation),
+    )
+    .await
 }
 
 /// Close the residents' evaluation (staff): the topic is evaluated, and its timeline records
@@ -99,5 +111,11 @@ async fn close_evaluation(
     caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
-    moved(&state, caller, path.into_inner(), Ok(StaffMove::CloseEvaluation)).await
+    moved(
+        &state,
+        caller,
+        path.into_inner(),
+        Ok(StaffMove::CloseEvaluation),
+    )
+    .await
 }

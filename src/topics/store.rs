@@ -28,19 +28,27 @@ pub struct TopicRow {
 
 impl TopicRow {
     pub fn stage(&self) -> Result<TopicStage, ApiError> {
-        TopicStage::parse(&self.stage)
-            .ok_or_else(|| ApiError::internal(format!("topic {} has stage {}", self.id, self.stage)))
+        TopicStage::parse(&self.stage).ok_or_else(|| {
+            ApiError::internal(format!("topic {} has stage {}", self.id, self.stage))
+        })
     }
 
     pub fn procedure(&self) -> Result<Procedure, ApiError> {
         Procedure::parse(&self.procedure).ok_or_else(|| {
-            ApiError::internal(format!("topic {} has procedure {}", self.id, self.procedure))
+            ApiError::internal(format!(
+                "topic {} has procedure {}",
+                self.id, self.procedure
+            ))
         })
     }
 }
 
 /// The community's topic; 404 for another community's.
-pub fn find(conn: &mut DbConnection, community_id: i64, topic_id: i64) -> Result<TopicRow, ApiError> {
+pub fn find(
+    conn: &mut DbConnection,
+    community_id: i64,
+    topic_id: i64,
+) -> Result<TopicRow, ApiError> {
     topics::table
         .filter(topics::id.eq(topic_id))
         .filter(topics::community_id.eq(community_id))

@@ -4,67 +4,18 @@
 
 use super::outcome::{self, RatingSummary};
 use super::procedure::{self, StepView};
+use super::readers::Viewer;
 use super::store::TopicRow;
 use super::timeline::EventKind;
 use super::types::{Origin, Procedure, TopicStage};
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::http::pagination::Page;
-use crate::roles::{Permission, Role, Standing};
 use crate::schema::{organisations, topic_cosigners as cosigners, topic_events as events, topics};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-/// Who is reading, as far as topics care.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Viewer {
-    pub user_id: Option<i64>,
-    /// Of the community: any role there but a member awaiting verification.
-    pub community: bool,
-    /// May manage topics (sees hidden comments in full).
-    pub staff: bool,
-}
-
-impl Viewer {
-    /// Someone outside the community, or nobody logged in.
-    pub fn public() -> Self {
-        Self::default()
-    }
-
-    pub fn of(reader: Option<&(i64, Standing)>) -> Self {
-        match reader {
-            None => Self::public(),
-            Some((user_id, standing)) => Self {
-                user_id: Some(*user_id),
-                community: is_of_community(standing),
-                staff: standing.require(Permission::ManageTopics).is_ok(),
-            },
-        }
-    }
-
-    /// How the person who just acted sees the topic in a write's answer: as one of the
-    /// community (they had the standing to act), without what depends on further rights.
-    pub fn actor(caller: &crate::auth::Caller) -> Self {
-        Self {
-            user_id: Some(caller.user_id),
-            community: true,
-            staff: false,
-        }
-    }
-
-    /// Whether this reader may see a topic in `stage`.
-    pub fn sees(&self, stage: TopicStage) -> bool {
-        self.community || stage.is_decided()
-    }
-}
-
-/// Whether the standing makes one of the community for reading its deliberation: a member
-/// still awaiting verification reads only what the public reads.
-pub fn is_of_community(standing: &Standing) -> bool {
-    standing.roles.iter().any(|role| *role != Role::Member)
-}
 
 /// One event of the timeline.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -133,7 +84,14 @@ pub fn timeline(
     topic_id: i64,
     viewer: Viewer,
 ) -> Result<Vec<EventView>, ApiError> {
-    type Row = (i64, String, Option<i64>, Option<String>, Option<String>, chrono::NaiveDateTime);
+    type Row = (
+        i64,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        chrono::NaiveDateTime,
+    );
     let rows: Vec<Row> = events::table
         .filter(events::topic_id.eq(topic_id))
         .order(events::id.asc())
@@ -187,7 +145,12 @@ pub fn view(
 ) -> Result<TopicView, ApiError> {
     let stage = topic.stage()?;
     let organisation_name = match topic.organisation_id {
-        Some(id) => Some(organisations::table.find(id).select(organisations::name).first(conn)?),
+        Some(id) => Some(
+            organisations::table
+                .find(id)
+                .select(organisations::name)
+                .first(conn)?,
+        ),
         None => None,
     };
     let me = viewer.user_id.filter(|_| viewer.community);
@@ -268,42 +231,4 @@ pub fn list(
         .limit(page.limit + 1)
         .select(TopicRow::as_select())
         .load(conn)?)
-}
-
-/// The reader of a page public in part: `caller` with their standing, or the public.
-pub fn viewer(
-    conn: &mut DbConnection,
-    caller: Option<&crate::auth::Caller>,
-    community_id: i64,
-) -> Result<Viewer, ApiError> {
-    let reader = crate::roles::standing::reader(conn, caller, community_id)?;
-    Ok(Viewer::of(reader.as_ref()))
-}
-
-/// The topic if `viewer` may see it; 404 otherwise, so that undecided topics do not even
-/// show they exist to strangers.
-pub fn visible(
-    conn: &mut DbConnection,
-    community_id: i64,
-    topic_id: i64,
-    viewer: Viewer,
-) -> Result<TopicRow, ApiError> {
-    let topic = super::store::find(conn, community_id, topic_id)?;
-    if !viewer.sees(topic.stage()?) {
-        return Err(ApiError::not_found());
-    }
-    Ok(topic)
-}
-
-/// The caller as one of the community, for what only the community reads (the discussion):
-/// 404 without standing, 403 for a member awaiting verification.
-pub fn of_community(
-    conn: &mut DbConnection,
-    caller: &crate::auth::Caller,
-    community_id: i64,
-) -> Result<Viewer, ApiError> {
-    let standing = crate::roles::standing::in_community(conn, caller.user_id, community_id)?;
-    let readers: Vec<Role> = Role::ALL.into_iter().filter(|r| *r != Role::Member).collect();
-    standing.require_any(&readers)?;
-    Ok(Viewer::of(Some(&(caller.user_id, standing))))
 }

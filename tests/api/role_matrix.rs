@@ -1074,7 +1074,10 @@ fn endpoints() -> Vec<Endpoint> {
 }
 
 fn topic_path(side: &Side, rest: &str) -> String {
-    format!("/communities/{}/topics/{}{rest}", side.community, side.topic)
+    format!(
+        "/communities/{}/topics/{}{rest}",
+        side.community, side.topic
+    )
 }
 
 /// Community-scoped operations tested elsewhere, with the reason.

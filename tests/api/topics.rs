@@ -60,16 +60,34 @@ pub async fn decide(app: &TestApp, side: &Side, id: i64) {
 /// A newly verified resident of the side's household.
 pub async fn resident(app: &TestApp, side: &Side, n: i64) -> User {
     let phone = format!("1391{:03}{n:04}", side.community);
-    world::verified_resident(app, side.community, side.household, &side.staff, &phone, "邻居")
-        .await
+    world::verified_resident(
+        app,
+        side.community,
+        side.household,
+        &side.staff,
+        &phone,
+        "邻居",
+    )
+    .await
 }
 
-pub async fn send(app: &TestApp, method: Method, path: &str, by: Option<&User>) -> (StatusCode, Value) {
+pub async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    by: Option<&User>,
+) -> (StatusCode, Value) {
     app.call(method, path, by.and_then(User::token), None).await
 }
 
-fn field_code(body: &Value) -> &str {
+pub fn field_code(body: &Value) -> &str {
     body["errors"][0]["code"].as_str().unwrap_or_default()
+}
+
+/// Asserts a refusal with its status and the code of its first field.
+#[track_caller]
+pub fn refused((status, body): (StatusCode, Value), want: StatusCode, code: &str) {
+    assert_eq!((status, field_code(&body)), (want, code), "{body}");
 }
 
 async fn settings_and_threshold(app: TestApp) {
@@ -84,21 +102,48 @@ async fn settings_and_threshold(app: TestApp) {
     // 100% of households with a minimum of one: one co-signer per household.
     let all = json!({ "cosigners_minimum": 1, "cosigners_household_permille": 1000 });
     let put = async |body: Value, by: &User| {
-        app.call(Method::PUT, &topics(a, "/consultation-settings"), by.token(), Some(body)).await
+        app.call(
+            Method::PUT,
+            &topics(a, "/consultation-settings"),
+            by.token(),
+            Some(body),
+        )
+        .await
     };
     let (status, saved) = put(all, &a.staff).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["cosigners_required"], households);
-    let (status, _) = put(json!({ "cosigners_minimum": 0, "cosigners_household_permille": 10 }), &a.staff).await;
+    let (status, _) = put(
+        json!({ "cosigners_minimum": 0, "cosigners_household_permille": 10 }),
+        &a.staff,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = put(json!({ "cosigners_minimum": 2, "cosigners_household_permille": 10, "x": 1 }), &a.staff).await;
+    let (status, _) = put(
+        json!({ "cosigners_minimum": 2, "cosigners_household_permille": 10, "x": 1 }),
+        &a.staff,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = put(json!({ "cosigners_minimum": 2, "cosigners_household_permille": 10 }), &a.resident).await;
+    let (status, _) = put(
+        json!({ "cosigners_minimum": 2, "cosigners_household_permille": 10 }),
+        &a.resident,
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, saved) = put(json!({ "cosigners_minimum": 3, "cosigners_household_permille": 10 }), &a.community_admin).await;
-    assert_eq!((status, saved["cosigners_required"].as_i64()), (StatusCode::OK, Some(3)));
+    let (status, saved) = put(
+        json!({ "cosigners_minimum": 3, "cosigners_household_permille": 10 }),
+        &a.community_admin,
+    )
+    .await;
+    assert_eq!(
+        (status, saved["cosigners_required"].as_i64()),
+        (StatusCode::OK, Some(3))
+    );
     // B's rules are B's own.
-    let (_, b_rules) = app.get(&topics(&world.b, "/consultation-settings"), None).await;
+    let (_, b_rules) = app
+        .get(&topics(&world.b, "/consultation-settings"), None)
+        .await;
     assert_eq!(b_rules["cosigners_minimum"], 5);
 }
 
@@ -106,91 +151,196 @@ async fn residents_topic_needs_its_cosigners(app: TestApp) {
     let world = world::build(&app).await;
     let a = &world.a;
     let rules = json!({ "cosigners_minimum": 2, "cosigners_household_permille": 0 });
-    app.call(Method::PUT, &topics(a, "/consultation-settings"), a.staff.token(), Some(rules)).await;
+    app.call(
+        Method::PUT,
+        &topics(a, "/consultation-settings"),
+        a.staff.token(),
+        Some(rules),
+    )
+    .await;
     let id = raise(&app, a, &a.resident, json!({})).await;
     // Raising the bar later does not move it for this topic.
     let rules = json!({ "cosigners_minimum": 9, "cosigners_household_permille": 0 });
-    app.call(Method::PUT, &topics(a, "/consultation-settings"), a.staff.token(), Some(rules)).await;
+    app.call(
+        Method::PUT,
+        &topics(a, "/consultation-settings"),
+        a.staff.token(),
+        Some(rules),
+    )
+    .await;
     let (_, view) = app.get(&topic(a, id, ""), a.resident.token()).await;
-    assert_eq!((view["origin"].as_str(), view["stage"].as_str()), (Some("residents"), Some("proposed")));
-    assert_eq!((view["cosigners_required"].as_i64(), view["cosigners"].as_i64()), (Some(2), Some(0)));
+    assert_eq!(
+        (view["origin"].as_str(), view["stage"].as_str()),
+        (Some("residents"), Some("proposed"))
+    );
+    assert_eq!(
+        (
+            view["cosigners_required"].as_i64(),
+            view["cosigners"].as_i64()
+        ),
+        (Some(2), Some(0))
+    );
     let cosign = topic(a, id, "/cosign");
-    let (status, body) = send(&app, Method::POST, &cosign, Some(&a.resident)).await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "own_topic"));
+    refused(
+        send(&app, Method::POST, &cosign, Some(&a.resident)).await,
+        StatusCode::CONFLICT,
+        "own_topic",
+    );
     for stranger in [&a.staff, &a.member, &a.volunteer] {
         let (status, _) = send(&app, Method::POST, &cosign, Some(stranger)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "only verified residents co-sign");
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "only verified residents co-sign"
+        );
     }
     let (status, _) = send(&app, Method::POST, &cosign, Some(&world.outsider)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, body) = send(&app, Method::POST, &topic(a, id, "/accept"), Some(&a.staff)).await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "too_few"));
+    refused(
+        send(&app, Method::POST, &topic(a, id, "/accept"), Some(&a.staff)).await,
+        StatusCode::CONFLICT,
+        "too_few",
+    );
 
     let (one, two) = (resident(&app, a, 1).await, resident(&app, a, 2).await);
     let (status, view) = send(&app, Method::POST, &cosign, Some(&one)).await;
     assert_eq!(status, StatusCode::OK, "{view}");
-    assert_eq!((view["cosigners"].as_i64(), view["cosigned_by_me"].as_bool()), (Some(1), Some(true)));
+    assert_eq!(
+        (view["cosigners"].as_i64(), view["cosigned_by_me"].as_bool()),
+        (Some(1), Some(true))
+    );
     let (status, body) = send(&app, Method::POST, &cosign, Some(&one)).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!((body["code"].as_str(), field_code(&body)), (Some("already_exists"), "already_cosigned"));
+    assert_eq!(
+        (body["code"].as_str(), field_code(&body)),
+        (Some("already_exists"), "already_cosigned")
+    );
     let (status, view) = send(&app, Method::DELETE, &cosign, Some(&one)).await;
-    assert_eq!((status, view["cosigners"].as_i64()), (StatusCode::OK, Some(0)));
-    let (status, body) = send(&app, Method::DELETE, &cosign, Some(&one)).await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "not_cosigned"));
+    assert_eq!(
+        (status, view["cosigners"].as_i64()),
+        (StatusCode::OK, Some(0))
+    );
+    refused(
+        send(&app, Method::DELETE, &cosign, Some(&one)).await,
+        StatusCode::CONFLICT,
+        "not_cosigned",
+    );
     send(&app, Method::POST, &cosign, Some(&one)).await;
     let (_, view) = send(&app, Method::POST, &cosign, Some(&two)).await;
     assert_eq!(view["cosigners"], 2);
     // Someone else's view: not co-signed by them; the timeline notes the threshold once.
     let (_, view) = app.get(&topic(a, id, ""), a.staff.token()).await;
     assert_eq!(view["cosigned_by_me"], false);
-    let kinds: Vec<&str> = view["timeline"].as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
+    let kinds: Vec<&str> = view["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
     assert_eq!(kinds, ["raised", "cosigned"]);
 
-    let (status, body) = send(&app, Method::POST, &topic(a, id, "/accept"), Some(&a.resident)).await;
+    let (status, body) = send(
+        &app,
+        Method::POST,
+        &topic(a, id, "/accept"),
+        Some(&a.resident),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     let (status, view) = send(&app, Method::POST, &topic(a, id, "/accept"), Some(&a.staff)).await;
-    assert_eq!((status, view["stage"].as_str()), (StatusCode::OK, Some("accepted")), "{view}");
-    let (status, body) = send(&app, Method::POST, &topic(a, id, "/accept"), Some(&a.staff)).await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "invalid_transition"));
+    assert_eq!(
+        (status, view["stage"].as_str()),
+        (StatusCode::OK, Some("accepted")),
+        "{view}"
+    );
+    refused(
+        send(&app, Method::POST, &topic(a, id, "/accept"), Some(&a.staff)).await,
+        StatusCode::CONFLICT,
+        "invalid_transition",
+    );
     let (status, _) = send(&app, Method::DELETE, &cosign, Some(&one)).await;
-    assert_eq!(status, StatusCode::CONFLICT, "signatures are final once accepted");
-    let (status, log) = app.get(&format!("{}?action=topic.cosigned", topics(a, "/audit-log")), a.community_admin.token()).await;
-    assert_eq!((status, log["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(3)));
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "signatures are final once accepted"
+    );
+    let (status, log) = app
+        .get(
+            &format!("{}?action=topic.cosigned", topics(a, "/audit-log")),
+            a.community_admin.token(),
+        )
+        .await;
+    assert_eq!(
+        (status, log["items"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some(3))
+    );
     // B's staff cannot touch A's topic, even through B's path.
     let b = &world.b;
     let reason = json!({ "reason": "不予受理" });
-    let (status, _) = app.post(&topic(b, id, "/reject"), b.staff.token(), reason).await;
+    let (status, _) = app
+        .post(&topic(b, id, "/reject"), b.staff.token(), reason)
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = send(&app, Method::POST, &topic(b, id, "/open-discussion"), Some(&b.staff)).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = send(&app, Method::POST, &topic(a, id, "/open-discussion"), Some(&b.staff)).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    for path in [
+        topic(b, id, "/open-discussion"),
+        topic(a, id, "/open-discussion"),
+    ] {
+        let (status, _) = send(&app, Method::POST, &path, Some(&b.staff)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
 }
 
 async fn who_raises_what(app: TestApp) {
     let world = world::build(&app).await;
     let a = &world.a;
-    let staff_topic = raise(&app, a, &a.staff, json!({ "origin": "staff", "special": true })).await;
+    let staff_topic = raise(
+        &app,
+        a,
+        &a.staff,
+        json!({ "origin": "staff", "special": true }),
+    )
+    .await;
     let (_, view) = app.get(&topic(a, staff_topic, ""), a.staff.token()).await;
-    assert_eq!((view["cosigners_required"].as_i64(), view["special"].as_bool()), (Some(0), Some(true)));
+    assert_eq!(
+        (
+            view["cosigners_required"].as_i64(),
+            view["special"].as_bool()
+        ),
+        (Some(0), Some(true))
+    );
     assert_eq!(view["raised_by"], a.staff.id);
-    let post = async |by: &User, body: Value| app.post(&topics(a, "/topics"), by.token(), body).await;
+    let post =
+        async |by: &User, body: Value| app.post(&topics(a, "/topics"), by.token(), body).await;
     let base = |extra: Value| {
         let mut body = json!({ "title": "修缮健身器材", "body": "健身器材坏了两个月。" });
-        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         body
     };
     let (status, _) = post(&a.resident, base(json!({ "origin": "staff" }))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, body) = post(&a.staff, base(json!({ "procedure": "four_two" }))).await;
-    assert_eq!((status, field_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "staff_only"));
+    refused(
+        post(&a.staff, base(json!({ "procedure": "four_two" }))).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "staff_only",
+    );
     let (status, _) = post(&a.staff, base(json!({})).clone()).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "staff are no residents of the community");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "staff are no residents of the community"
+    );
     let (status, _) = post(&a.member, base(json!({}))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = post(&world.outsider, base(json!({}))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    for bad in [json!({ "title": "" }), json!({ "title": "a\nb" }), json!({ "role": "x" }), json!({ "body": "长".repeat(5001) })] {
+    for bad in [
+        json!({ "title": "" }),
+        json!({ "title": "a\nb" }),
+        json!({ "role": "x" }),
+        json!({ "body": "长".repeat(5001) }),
+    ] {
         let (status, body) = post(&a.resident, base(bad.clone())).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
     }
@@ -210,17 +360,27 @@ async fn who_raises_what(app: TestApp) {
     .await;
     let organisation = || base(json!({ "origin": "organisation", "organisation_id": 900 }));
     let (status, body) = post(&world.outsider, organisation()).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "not yet approved to serve A: {body}");
-    let (status, body) = post(&a.resident, organisation()).await;
-    assert_eq!((status, field_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "not_a_leader"));
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "not yet approved to serve A: {body}"
+    );
+    refused(
+        post(&a.resident, organisation()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_a_leader",
+    );
     app.sql(&format!(
         "INSERT INTO organisation_communities (organisation_id, community_id, status, requested_by, requested_at) \
          VALUES (900, {}, 'approved', {}, {now})",
         a.community, world.outsider.id
     ))
     .await;
-    let (status, body) = post(&a.resident, organisation()).await;
-    assert_eq!((status, field_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "not_a_leader"), "a member, not the leader");
+    refused(
+        post(&a.resident, organisation()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_a_leader",
+    ); // a member, not the leader
     let (status, body) = post(&world.outsider, base(json!({ "origin": "organisation" }))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     // A retried request raises the topic once.
@@ -235,112 +395,300 @@ async fn who_raises_what(app: TestApp) {
     let first: Value = request("org-topic-1").await.unwrap().json().await.unwrap();
     let again: Value = request("org-topic-1").await.unwrap().json().await.unwrap();
     assert_eq!(first["id"], again["id"]);
-    assert_eq!((first["origin"].as_str(), first["organisation_name"].as_str()), (Some("organisation"), Some("睦邻互助会")));
+    assert_eq!(
+        (
+            first["origin"].as_str(),
+            first["organisation_name"].as_str()
+        ),
+        (Some("organisation"), Some("睦邻互助会"))
+    );
     assert_eq!(first["cosigners_required"], 0);
-    let counted = app.count(&format!("SELECT COUNT(*) AS n FROM topics WHERE organisation_id = 900")).await;
+    let counted = app
+        .count("SELECT COUNT(*) AS n FROM topics WHERE organisation_id = 900")
+        .await;
     assert_eq!(counted, 1);
-    let (status, view) = send(&app, Method::POST, &topic(a, first["id"].as_i64().unwrap(), "/accept"), Some(&a.staff)).await;
-    assert_eq!((status, view["stage"].as_str()), (StatusCode::OK, Some("accepted")));
+    let (status, view) = send(
+        &app,
+        Method::POST,
+        &topic(a, first["id"].as_i64().unwrap(), "/accept"),
+        Some(&a.staff),
+    )
+    .await;
+    assert_eq!(
+        (status, view["stage"].as_str()),
+        (StatusCode::OK, Some("accepted"))
+    );
     // Only residents' topics are co-signed.
-    let (status, body) = send(&app, Method::POST, &topic(a, staff_topic, "/cosign"), Some(&a.resident)).await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "not_cosignable"));
+    refused(
+        send(
+            &app,
+            Method::POST,
+            &topic(a, staff_topic, "/cosign"),
+            Some(&a.resident),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "not_cosignable",
+    );
 }
 
 async fn four_two_steps_gate_the_stages(app: TestApp) {
     let world = world::build(&app).await;
     let a = &world.a;
-    let id = raise(&app, a, &a.staff, json!({ "origin": "staff", "procedure": "four_two" })).await;
+    let id = raise(
+        &app,
+        a,
+        &a.staff,
+        json!({ "origin": "staff", "procedure": "four_two" }),
+    )
+    .await;
     let step = async |name: &str, by: &User| {
         let body = json!({ "step": name, "note": format!("{name} 已记录") });
-        app.call(Method::POST, &topic(a, id, "/procedure-steps"), by.token(), Some(body)).await
+        app.call(
+            Method::POST,
+            &topic(a, id, "/procedure-steps"),
+            by.token(),
+            Some(body),
+        )
+        .await
     };
-    let moved = async |rest: &str| send(&app, Method::POST, &topic(a, id, rest), Some(&a.staff)).await;
-    let (status, body) = moved("/accept").await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "step_missing"));
-    let (status, body) = step("committees_discussion", &a.staff).await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "out_of_order"));
+    let moved =
+        async |rest: &str| send(&app, Method::POST, &topic(a, id, rest), Some(&a.staff)).await;
+    refused(moved("/accept").await, StatusCode::CONFLICT, "step_missing");
+    refused(
+        step("committees_discussion", &a.staff).await,
+        StatusCode::CONFLICT,
+        "out_of_order",
+    );
     let (status, _) = step("branch_proposal", &a.resident).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, body) = step("branch_proposal", &a.staff).await;
-    assert_eq!((status, body["step"].as_str()), (StatusCode::CREATED, Some("branch_proposal")), "{body}");
-    let (status, body) = step("branch_proposal", &a.staff).await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "out_of_order"), "repeated");
-    let (status, body) = step("committees_discussion", &a.staff).await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "invalid_transition"), "not accepted yet");
+    assert_eq!(
+        (status, body["step"].as_str()),
+        (StatusCode::CREATED, Some("branch_proposal")),
+        "{body}"
+    );
+    refused(
+        step("branch_proposal", &a.staff).await,
+        StatusCode::CONFLICT,
+        "out_of_order",
+    ); // repeated
+    refused(
+        step("committees_discussion", &a.staff).await,
+        StatusCode::CONFLICT,
+        "invalid_transition",
+    ); // not accepted yet
     assert_eq!(moved("/accept").await.0, StatusCode::OK);
-    let (status, body) = moved("/open-discussion").await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "step_missing"));
-    assert_eq!(step("committees_discussion", &a.staff).await.0, StatusCode::CREATED);
+    refused(
+        moved("/open-discussion").await,
+        StatusCode::CONFLICT,
+        "step_missing",
+    );
+    assert_eq!(
+        step("committees_discussion", &a.staff).await.0,
+        StatusCode::CREATED
+    );
     assert_eq!(moved("/open-discussion").await.0, StatusCode::OK);
     // The vote cannot open before the party members' review.
-    let refused = force(&app, a, id, TopicStage::Voting).await.unwrap_err();
-    assert_eq!(refused.fields[0].code, "step_missing");
-    assert_eq!(step("members_review", &a.staff).await.0, StatusCode::CREATED);
-    assert_eq!(step("meeting_resolution", &a.staff).await.0, StatusCode::CONFLICT, "before the vote");
+    let blocked = force(&app, a, id, TopicStage::Voting).await.unwrap_err();
+    assert_eq!(blocked.fields[0].code, "step_missing");
+    assert_eq!(
+        step("members_review", &a.staff).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        step("meeting_resolution", &a.staff).await.0,
+        StatusCode::CONFLICT,
+        "before the vote"
+    );
     decide(&app, a, id).await;
-    assert_eq!(step("meeting_resolution", &a.staff).await.0, StatusCode::CREATED);
-    let (status, body) = moved("/start-implementation").await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "step_missing"));
-    assert_eq!(step("resolution_public", &a.staff).await.0, StatusCode::CREATED);
-    assert_eq!(step("result_public", &a.staff).await.0, StatusCode::CONFLICT, "not implementing yet");
+    assert_eq!(
+        step("meeting_resolution", &a.staff).await.0,
+        StatusCode::CREATED
+    );
+    refused(
+        moved("/start-implementation").await,
+        StatusCode::CONFLICT,
+        "step_missing",
+    );
+    assert_eq!(
+        step("resolution_public", &a.staff).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        step("result_public", &a.staff).await.0,
+        StatusCode::CONFLICT,
+        "not implementing yet"
+    );
     assert_eq!(moved("/start-implementation").await.0, StatusCode::OK);
-    let (status, body) = moved("/close-evaluation").await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "step_missing"));
+    refused(
+        moved("/close-evaluation").await,
+        StatusCode::CONFLICT,
+        "step_missing",
+    );
     assert_eq!(step("result_public", &a.staff).await.0, StatusCode::CREATED);
     let (status, view) = moved("/close-evaluation").await;
-    assert_eq!((status, view["stage"].as_str()), (StatusCode::OK, Some("evaluated")));
-    let steps: Vec<&str> = view["procedure_steps"].as_array().unwrap().iter().filter_map(|s| s["step"].as_str()).collect();
-    assert_eq!(steps, ["branch_proposal", "committees_discussion", "members_review", "meeting_resolution", "resolution_public", "result_public"]);
+    assert_eq!(
+        (status, view["stage"].as_str()),
+        (StatusCode::OK, Some("evaluated"))
+    );
+    let steps: Vec<&str> = view["procedure_steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["step"].as_str())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "branch_proposal",
+            "committees_discussion",
+            "members_review",
+            "meeting_resolution",
+            "resolution_public",
+            "result_public"
+        ]
+    );
     // The public reads the steps with their notes, on the decisions page too.
     let (_, page) = app.get(&topics(a, "/decisions"), None).await;
     let listed = &page["items"][0];
-    assert_eq!((listed["id"].as_i64(), listed["procedure_steps"].as_array().map(Vec::len)), (Some(id), Some(6)));
-    let step_events = listed["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "procedure_step").count();
+    assert_eq!(
+        (
+            listed["id"].as_i64(),
+            listed["procedure_steps"].as_array().map(Vec::len)
+        ),
+        (Some(id), Some(6))
+    );
+    let step_events = listed["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "procedure_step")
+        .count();
     assert_eq!(step_events, 6);
     // A standard topic has no steps.
-    let (status, body) = app
-        .post(&topic(a, a.topic, "/procedure-steps"), a.staff.token(), json!({ "step": "branch_proposal", "note": "提议" }))
-        .await;
-    assert_eq!((status, field_code(&body)), (StatusCode::CONFLICT, "not_four_two"));
+    refused(
+        app.post(
+            &topic(a, a.topic, "/procedure-steps"),
+            a.staff.token(),
+            json!({ "step": "branch_proposal", "note": "提议" }),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "not_four_two",
+    );
 }
 
 async fn strangers_read_only_decided_topics(app: TestApp) {
     let world = world::build(&app).await;
     let (a, b) = (&world.a, &world.b);
     let proposed = raise(&app, a, &a.resident, json!({})).await;
-    let decided = raise(&app, a, &a.staff, json!({ "origin": "staff", "title": "楼道照明改造" })).await;
-    send(&app, Method::POST, &topic(a, decided, "/accept"), Some(&a.staff)).await;
-    send(&app, Method::POST, &topic(a, decided, "/open-discussion"), Some(&a.staff)).await;
+    let decided = raise(
+        &app,
+        a,
+        &a.staff,
+        json!({ "origin": "staff", "title": "楼道照明改造" }),
+    )
+    .await;
+    send(
+        &app,
+        Method::POST,
+        &topic(a, decided, "/accept"),
+        Some(&a.staff),
+    )
+    .await;
+    send(
+        &app,
+        Method::POST,
+        &topic(a, decided, "/open-discussion"),
+        Some(&a.staff),
+    )
+    .await;
     decide(&app, a, decided).await;
     let rejected = raise(&app, a, &a.staff, json!({ "origin": "staff" })).await;
-    let (status, view) = app.post(&topic(a, rejected, "/reject"), a.staff.token(), json!({ "reason": "不属于社区事务" })).await;
-    assert_eq!((status, view["rejection_reason"].as_str()), (StatusCode::OK, Some("不属于社区事务")));
+    let (status, view) = app
+        .post(
+            &topic(a, rejected, "/reject"),
+            a.staff.token(),
+            json!({ "reason": "不属于社区事务" }),
+        )
+        .await;
+    assert_eq!(
+        (status, view["rejection_reason"].as_str()),
+        (StatusCode::OK, Some("不属于社区事务"))
+    );
 
-    let ids = |page: &Value| -> Vec<i64> { page["items"].as_array().unwrap().iter().filter_map(|t| t["id"].as_i64()).collect() };
+    let ids = |page: &Value| -> Vec<i64> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t["id"].as_i64())
+            .collect()
+    };
     for stranger in [None, Some(&a.member), Some(&world.outsider), Some(&b.staff)] {
         let (status, page) = send(&app, Method::GET, &topics(a, "/topics"), stranger).await;
         assert_eq!((status, ids(&page)), (StatusCode::OK, vec![decided]));
         for hidden in [proposed, rejected, a.topic] {
             let (status, body) = send(&app, Method::GET, &topic(a, hidden, ""), stranger).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-            let (status, _) = send(&app, Method::GET, &topic(a, hidden, "/meetings"), stranger).await;
+            let (status, _) =
+                send(&app, Method::GET, &topic(a, hidden, "/meetings"), stranger).await;
             assert_eq!(status, StatusCode::NOT_FOUND);
         }
         let (status, view) = send(&app, Method::GET, &topic(a, decided, ""), stranger).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(view.get("raised_by").is_none() && view.get("cosigned_by_me").is_none(), "{view}");
-        assert!(view["timeline"].as_array().unwrap().iter().all(|e| e.get("actor_id").is_none()));
+        assert!(
+            view.get("raised_by").is_none() && view.get("cosigned_by_me").is_none(),
+            "{view}"
+        );
+        assert!(
+            view["timeline"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e.get("actor_id").is_none())
+        );
     }
     let (_, page) = app.get(&topics(a, "/topics"), a.resident.token()).await;
     assert_eq!(ids(&page), [rejected, decided, proposed, a.topic]);
-    let (_, page) = app.get(&format!("{}?stage=proposed&origin=residents", topics(a, "/topics")), a.grid_worker.token()).await;
+    let (_, page) = app
+        .get(
+            &format!("{}?stage=proposed&origin=residents", topics(a, "/topics")),
+            a.grid_worker.token(),
+        )
+        .await;
     assert_eq!(ids(&page), [proposed]);
-    let (_, page) = app.get(&format!("{}?procedure=four_two", topics(a, "/topics")), a.resident.token()).await;
+    let (_, page) = app
+        .get(
+            &format!("{}?procedure=four_two", topics(a, "/topics")),
+            a.resident.token(),
+        )
+        .await;
     assert_eq!(ids(&page), Vec::<i64>::new());
-    let (_, page) = app.get(&format!("{}?limit=2", topics(a, "/topics")), a.resident.token()).await;
-    let (_, rest) = app.get(&format!("{}?limit=2&cursor={}", topics(a, "/topics"), page["next_cursor"].as_str().unwrap()), a.resident.token()).await;
-    assert_eq!((ids(&page), ids(&rest)), (vec![rejected, decided], vec![proposed, a.topic]));
-    let (status, _) = app.get(&format!("{}?stage=sideways", topics(a, "/topics")), None).await;
+    let (_, page) = app
+        .get(
+            &format!("{}?limit=2", topics(a, "/topics")),
+            a.resident.token(),
+        )
+        .await;
+    let (_, rest) = app
+        .get(
+            &format!(
+                "{}?limit=2&cursor={}",
+                topics(a, "/topics"),
+                page["next_cursor"].as_str().unwrap()
+            ),
+            a.resident.token(),
+        )
+        .await;
+    assert_eq!(
+        (ids(&page), ids(&rest)),
+        (vec![rejected, decided], vec![proposed, a.topic])
+    );
+    let (status, _) = app
+        .get(&format!("{}?stage=sideways", topics(a, "/topics")), None)
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     // Another community's ids answer 404 under this community, decided or not.
     for id in [decided, proposed] {
