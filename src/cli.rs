@@ -63,6 +63,9 @@ enum Command {
     /// Expire wishes past their deadline, flag claims still open at it, and escalate wishes
     /// lying unclaimed longer than the community allows.
     SweepWishes,
+    /// Open votes whose opening time has come (freezing their electorate) and close those
+    /// whose closing time has passed (sealing their result).
+    SweepVotes,
 }
 
 pub fn main() -> ExitCode {
@@ -195,6 +198,15 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 "{} wishes expired, {} claims flagged overdue, {} wishes escalated",
                 report.expired, report.flagged_overdue, report.escalated
             );
+            Ok(())
+        }
+        Command::SweepVotes => {
+            let (db, at) = (state.db.clone(), state.clock.now());
+            let report = actix_web::web::block(move || crate::votes::lifecycle::sweep(&db, at))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+            println!("{} votes opened, {} votes closed", report.opened, report.closed);
             Ok(())
         }
     }

@@ -32,5 +32,7 @@ pub mod roles;
 pub mod schema;
 pub mod seed;
 pub mod state;
+pub mod topics;
+pub mod votes;
 pub mod volunteers;
 pub mod wishes;

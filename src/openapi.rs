@@ -34,6 +34,7 @@ use utoipa_actix_web::AppExt;
         (name = "fund", description = "The community charity fund (社区公益慈善基金): donations of money or goods, disbursements to wishes and projects approved by two staff members, and its public statement"),
         (name = "organisations", description = "Social organisations (社区社会组织) serving each community, approved by its staff, with their members; and the community's social workers with their certificates and employers"),
         (name = "projects", description = "Micro-governance projects (社区微治理项目 / 公益创投): proposals by residents and organisations, staff decisions, participants and milestones, and the five societies each project links"),
+        (name = "votes", description = "Votes on consultation topics (表决): a frozen electorate, secret ballots with receipts, results hidden until close unless live, the ballot list published for recounts, witnessed proxy ballots and paper ballots confirmed by two officers"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -14,6 +14,7 @@ diesel::table! {
         assisted -> Bool,
         id_number_hash -> Nullable<Text>,
         id_number_last4 -> Nullable<Text>,
+        birth_date -> Nullable<Date>,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -637,6 +638,185 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    consultation_settings (community_id) {
+        community_id -> BigInt,
+        cosigners_minimum -> Integer,
+        cosigners_household_permille -> Integer,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topics (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        title -> Text,
+        body -> Text,
+        special -> Bool,
+        procedure -> Text,
+        origin -> Text,
+        raised_by -> BigInt,
+        organisation_id -> Nullable<BigInt>,
+        cosigners_required -> Integer,
+        stage -> Text,
+        rejection_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topic_cosigners (topic_id, user_id) {
+        topic_id -> BigInt,
+        user_id -> BigInt,
+        signed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topic_procedure_steps (topic_id, step) {
+        topic_id -> BigInt,
+        step -> Text,
+        note -> Text,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topic_events (id) {
+        id -> BigInt,
+        topic_id -> BigInt,
+        kind -> Text,
+        actor_id -> Nullable<BigInt>,
+        body -> Nullable<Text>,
+        data -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topic_comments (id) {
+        id -> BigInt,
+        topic_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        body -> Text,
+        hidden_reason -> Nullable<Text>,
+        hidden_by -> Nullable<BigInt>,
+        hidden_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topic_meetings (id) {
+        id -> BigInt,
+        topic_id -> BigInt,
+        kind -> Text,
+        held_at -> Timestamp,
+        location -> Nullable<Text>,
+        attendees -> Text,
+        minutes -> Text,
+        attachments -> Text,
+        recorded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topic_ratings (topic_id, user_id) {
+        topic_id -> BigInt,
+        user_id -> BigInt,
+        rating -> Integer,
+        comment -> Nullable<Text>,
+        rated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    votes (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        topic_id -> BigInt,
+        question -> Text,
+        kind -> Text,
+        options -> Text,
+        max_choices -> Integer,
+        electorate -> Text,
+        status -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        quorum_numerator -> Integer,
+        quorum_denominator -> Integer,
+        pass_numerator -> Integer,
+        pass_denominator -> Integer,
+        pass_inclusive -> Bool,
+        live_results -> Bool,
+        allow_change -> Bool,
+        electorate_size -> Nullable<Integer>,
+        opened_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        closed_early_by -> Nullable<BigInt>,
+        close_reason -> Nullable<Text>,
+        result -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vote_representatives (vote_id, user_id) {
+        vote_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    vote_electors (vote_id, elector_id) {
+        vote_id -> BigInt,
+        elector_id -> BigInt,
+        voted -> Bool,
+        channel -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    vote_ballots (vote_id, receipt_hash) {
+        vote_id -> BigInt,
+        receipt_hash -> Text,
+        choice -> Text,
+    }
+}
+
+diesel::table! {
+    vote_proxies (vote_id, elector_id) {
+        vote_id -> BigInt,
+        elector_id -> BigInt,
+        cast_by -> BigInt,
+        witness_name -> Text,
+    }
+}
+
+diesel::table! {
+    vote_paper_batches (id) {
+        id -> BigInt,
+        vote_id -> BigInt,
+        paper_count -> Integer,
+        electors -> Text,
+        tally -> Text,
+        status -> Text,
+        entered_by -> BigInt,
+        entered_at -> Timestamp,
+        confirmed_by -> Nullable<BigInt>,
+        confirmed_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(communities -> regions (region_id));
@@ -709,4 +889,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     project_societies,
     fund_donations,
     fund_disbursements,
+    consultation_settings,
+    topics,
+    topic_cosigners,
+    topic_procedure_steps,
+    topic_events,
+    topic_comments,
+    topic_meetings,
+    topic_ratings,
+    votes,
+    vote_representatives,
+    vote_electors,
+    vote_ballots,
+    vote_proxies,
+    vote_paper_batches,
 );

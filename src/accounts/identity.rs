@@ -125,6 +125,11 @@ impl IdNumber {
         hex::encode(mac.finalize().into_bytes())
     }
 
+    /// The birth date in characters 7–14, checked by `parse`.
+    pub fn birth_date(&self) -> Option<chrono::NaiveDate> {
+        chrono::NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").ok()
+    }
+
     pub fn last4(&self) -> String {
         self.0[14..].to_owned()
     }

@@ -4,6 +4,7 @@
 mod connection;
 pub mod enums;
 mod migrate;
+pub mod stored_enum;
 
 pub use connection::{DatabaseTarget, DbConnection};
 pub use migrate::run_migrations;

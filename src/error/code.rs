@@ -27,6 +27,9 @@ pub enum Code {
     OutOfStock,
     LimitExceeded,
     ScheduleConflict,
+    AlreadyVoted,
+    NotInElectorate,
+    VoteNotOpen,
     PayloadTooLarge,
     RateLimited,
     ServiceUnavailable,
@@ -57,6 +60,9 @@ impl Code {
             Self::OutOfStock => "out_of_stock",
             Self::LimitExceeded => "limit_exceeded",
             Self::ScheduleConflict => "schedule_conflict",
+            Self::AlreadyVoted => "already_voted",
+            Self::NotInElectorate => "not_in_electorate",
+            Self::VoteNotOpen => "vote_not_open",
             Self::PayloadTooLarge => "payload_too_large",
             Self::RateLimited => "rate_limited",
             Self::ServiceUnavailable => "service_unavailable",
@@ -83,7 +89,10 @@ impl Code {
             | Self::InsufficientBalance
             | Self::OutOfStock
             | Self::LimitExceeded
-            | Self::ScheduleConflict => StatusCode::CONFLICT,
+            | Self::ScheduleConflict
+            | Self::AlreadyVoted
+            | Self::VoteNotOpen => StatusCode::CONFLICT,
+            Self::NotInElectorate => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -158,6 +167,15 @@ impl Code {
                 "与您参加的另一项活动时间重叠",
                 "This overlaps another activity you take part in",
             ),
+            Self::AlreadyVoted => (
+                "您（或您家）已经投过票了",
+                "You (or your household) have already voted",
+            ),
+            Self::NotInElectorate => (
+                "您不在本次表决的投票人名单中",
+                "You are not in the electorate of this vote",
+            ),
+            Self::VoteNotOpen => ("表决不在投票时间内", "The vote is not open"),
             Self::PayloadTooLarge => ("请求内容过大", "The request body is too large"),
             Self::RateLimited => (
                 "操作过于频繁，请稍后再试",

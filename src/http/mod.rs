@@ -40,6 +40,9 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::rewards::routes::routes(cfg);
     crate::wishes::routes::routes(cfg);
     crate::wishes::claim_routes::routes(cfg);
+    crate::votes::routes::routes(cfg);
+    crate::votes::ballot_routes::routes(cfg);
+    crate::votes::paper_routes::routes(cfg);
     crate::activities::signup_routes::routes(cfg);
     crate::activities::routes::routes(cfg);
     crate::activities::attendance_routes::routes(cfg);

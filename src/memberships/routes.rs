@@ -134,7 +134,8 @@ async fn apply(
     .json(membership))
 }
 
-/// Keeps the keyed hash of a person's ID number; the same number on two accounts is refused.
+/// Keeps the keyed hash of a person's ID number and the birth date it holds (votes are for
+/// adults); the same number on two accounts is refused.
 pub fn record_id_number(
     conn: &mut crate::db::DbConnection,
     user_id: i64,
@@ -159,6 +160,7 @@ pub fn record_id_number(
                 .set((
                     users::id_number_hash.eq(hash),
                     users::id_number_last4.eq(id_number.last4()),
+                    users::birth_date.eq(id_number.birth_date()),
                 ))
                 .execute(conn)?;
             Ok(())

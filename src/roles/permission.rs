@@ -45,6 +45,17 @@ pub enum Permission {
     ManageProjects,
     /// Record donations and request or approve disbursements of the charity fund.
     ManageFund,
+    /// Raise and co-sign topics, take part in their discussion and rate their outcome: anyone
+    /// verified in the community.
+    Deliberate,
+    /// Accept or reject topics, move them through their stages, record 四议两公开 steps and
+    /// meetings, moderate comments and publish implementation updates.
+    ManageTopics,
+    /// Set up and open votes, cast a witnessed proxy ballot for a resident without the app, and
+    /// enter or confirm a batch of paper ballots.
+    ManageVotes,
+    /// Close a vote before its time: a recorded act of the committee, with a reason.
+    CloseVotesEarly,
 }
 
 impl Permission {
@@ -85,6 +96,16 @@ impl Permission {
             Self::ManageWishes => &[CommunityAdmin, CommunityStaff, GridWorker, SocialWorker],
             Self::ManageOrganisations => &[PlatformAdmin, CommunityAdmin, CommunityStaff],
             Self::ManageProjects | Self::ManageFund => &[CommunityAdmin, CommunityStaff],
+            Self::Deliberate => &[
+                CommunityAdmin,
+                CommunityStaff,
+                GridWorker,
+                SocialWorker,
+                Volunteer,
+                Resident,
+            ],
+            Self::ManageTopics | Self::ManageVotes => &[CommunityAdmin, CommunityStaff],
+            Self::CloseVotesEarly => &[CommunityAdmin],
         }
     }
 }

@@ -127,6 +127,28 @@ pub fn in_community(
     })
 }
 
+/// Who reads a page that is public in part: a logged-in caller with their standing, or nobody
+/// (still 404 for a missing community).
+pub fn reader(
+    conn: &mut DbConnection,
+    caller: Option<&Caller>,
+    community_id: i64,
+) -> Result<Option<(i64, Standing)>, ApiError> {
+    match caller {
+        Some(caller) => {
+            let standing = in_community(conn, caller.user_id, community_id)?;
+            Ok(Some((caller.user_id, standing)))
+        }
+        None => {
+            communities::table
+                .find(community_id)
+                .select(communities::id)
+                .first::<i64>(conn)?;
+            Ok(None)
+        }
+    }
+}
+
 /// The caller's standing in the community, if it allows `permission` (404 or 403 if not).
 pub fn require(
     conn: &mut DbConnection,
@@ -162,23 +184,3 @@ pub fn in_region(
     })
 }
 
-/// Who reads: a logged-in caller with their standing, or nobody (404 for a missing community).
-pub fn reader(
-    conn: &mut DbConnection,
-    caller: Option<&Caller>,
-    community_id: i64,
-) -> Result<Option<(i64, Standing)>, ApiError> {
-    match caller {
-        Some(caller) => {
-            let standing = in_community(conn, caller.user_id, community_id)?;
-            Ok(Some((caller.user_id, standing)))
-        }
-        None => {
-            communities::table
-                .find(community_id)
-                .select(communities::id)
-                .first::<i64>(conn)?;
-            Ok(None)
-        }
-    }
-}

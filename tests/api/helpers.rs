@@ -313,6 +313,28 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The texts a query of the form `SELECT ... AS t FROM ...` returns, in its order.
+    pub async fn texts(&self, query: &str) -> Vec<String> {
+        #[derive(diesel::QueryableByName)]
+        struct Text {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            t: String,
+        }
+        let query = query.to_owned();
+        self.state
+            .db
+            .run(move |conn| Ok(diesel::sql_query(query).load::<Text>(conn)?))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| row.t)
+            .collect()
+    }
+
+    pub fn on_postgres(&self) -> bool {
+        matches!(self.state.db.target(), wushe::db::DatabaseTarget::Postgres(_))
+    }
+
     /// Counts rows with a query of the form `SELECT COUNT(*) AS n FROM ...`.
     pub async fn count(&self, query: &str) -> i64 {
         #[derive(diesel::QueryableByName)]

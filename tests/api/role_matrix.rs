@@ -898,6 +898,14 @@ fn endpoints() -> Vec<Endpoint> {
             body: none,
             allowed: Allowed::Roles(STANDING),
         },
+        // Closed votes are public; the others list for people with standing only.
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/votes",
+            path: |s| format!("/communities/{}/votes", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
         // Last: applying gives the caller standing in the community, changing later cells.
         Endpoint {
             method: Method::POST,
@@ -911,6 +919,62 @@ fn endpoints() -> Vec<Endpoint> {
 
 /// Community-scoped operations tested elsewhere, with the reason.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "POST /api/v1/communities/{id}/topics/{topic_id}/votes",
+        "needs a topic under discussion, one vote pending at a time: vote tests",
+    ),
+    (
+        "GET /api/v1/communities/{id}/votes/{vote_id}",
+        "an open vote for people with standing, a closed one for all: vote tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/votes/{vote_id}/open",
+        "a scheduled vote opens once, by staff: vote tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/votes/{vote_id}/close",
+        "an open vote closes early once, by a community admin: vote tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/votes/{vote_id}/cancel",
+        "only a vote not yet open, by staff: vote tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/votes/{vote_id}/ballot",
+        "only the frozen electorate, once: vote tests",
+    ),
+    (
+        "PUT /api/v1/communities/{id}/votes/{vote_id}/ballot",
+        "needs one's own receipt in a vote allowing changes: vote channel tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/votes/{vote_id}/receipt-check",
+        "needs a receipt: vote tests",
+    ),
+    (
+        "GET /api/v1/communities/{id}/votes/{vote_id}/ballots",
+        "published at close only: vote tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/votes/{vote_id}/proxy-ballots",
+        "staff, for an elector who has not voted: vote channel tests",
+    ),
+    (
+        "GET /api/v1/communities/{id}/votes/{vote_id}/paper-batches",
+        "staff, on a vote of the community: vote channel tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/votes/{vote_id}/paper-batches",
+        "staff, with electors of the open vote: vote channel tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/votes/{vote_id}/paper-batches/{batch_id}/confirm",
+        "a second officer with the same count: vote channel tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/votes/{vote_id}/paper-batches/{batch_id}/reject",
+        "a pending batch, once: vote channel tests",
+    ),
     (
         "DELETE /api/v1/communities/{id}/roles/{grant_id}",
         "roles are revoked in auth and grants tests (needs a fresh grant per call)",

@@ -1,0 +1,15 @@
+DROP TABLE vote_paper_batches;
+DROP TABLE vote_proxies;
+DROP TABLE vote_ballots;
+DROP TABLE vote_electors;
+DROP TABLE vote_representatives;
+DROP TABLE votes;
+DROP TABLE topic_ratings;
+DROP TABLE topic_meetings;
+DROP TABLE topic_comments;
+DROP TABLE topic_events;
+DROP TABLE topic_procedure_steps;
+DROP TABLE topic_cosigners;
+DROP TABLE topics;
+DROP TABLE consultation_settings;
+ALTER TABLE users DROP COLUMN birth_date;
