@@ -111,14 +111,6 @@ impl Change {
             None => self,
         }
     }
-
-    /// The state after, unless the change removed the record.
-    pub fn after_if(self, state: Option<&impl Serialize>) -> Self {
-        match state {
-            Some(state) => self.after(state),
-            None => self,
-        }
-    }
 }
 
 pub fn record(conn: &mut DbConnection, actor: &Actor, change: Change) -> Result<(), ApiError> {

@@ -76,21 +76,6 @@ fn leaves_leaderless(roster: &[MemberView], user_id: i64, role: Option<MemberRol
     after.peek().is_some() && after.all(|r| r != MemberRole::Leader)
 }
 
-fn record(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    (community_id, organisation_id): (i64, i64),
-    action: &'static str,
-    (before, after): (Option<&MemberView>, Option<&MemberView>),
-) -> ApiResult<()> {
-    let change = Change::in_community(community_id, action, "organisation", organisation_id);
-    audit::record(
-        conn,
-        &caller.into(),
-        change.before_if(before).after_if(after),
-    )
-}
-
 /// Adds `user_id` (any account) to the organisation with `role`, or changes their role.
 pub fn set(
     conn: &mut DbConnection,
@@ -131,9 +116,17 @@ pub fn set(
             .execute(conn)?;
     }
     let after = roster_entry(conn, organisation_id, user_id)?;
-    let at = (community_id, organisation_id);
-    let action = "organisation.member_set";
-    record(conn, caller, at, action, (before.as_ref(), Some(&after)))?;
+    let change = Change::in_community(
+        community_id,
+        "organisation.member_set",
+        "organisation",
+        organisation_id,
+    );
+    audit::record(
+        conn,
+        &caller.into(),
+        change.before_if(before.as_ref()).after(&after),
+    )?;
     Ok(after)
 }
 
@@ -171,7 +164,11 @@ pub fn remove(
         return Err(ApiError::new(Code::InvalidState).with_field("user_id", "last_leader"));
     }
     diesel::delete(members::table.find((organisation_id, user_id))).execute(conn)?;
-    let at = (community_id, organisation_id);
-    let action = "organisation.member_removed";
-    record(conn, caller, at, action, (Some(before), None))
+    let change = Change::in_community(
+        community_id,
+        "organisation.member_removed",
+        "organisation",
+        organisation_id,
+    );
+    audit::record(conn, &caller.into(), change.before(before))
 }

@@ -132,7 +132,7 @@ fn advance(
         return Err(ApiError::new(Code::InvalidState));
     }
     let before = store::view(conn, project.clone(), false)?;
-    let from: Vec<String> = step.from.iter().map(|s| text_of(s)).collect();
+    let from: Vec<String> = step.from.iter().map(text_of).collect();
     let updated = diesel::update(
         projects::table
             .find(project_id)

@@ -23,17 +23,6 @@ fn milestone(
         .ok_or_else(ApiError::not_found)
 }
 
-fn record(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    (community_id, project_id): (i64, i64),
-    action: &'static str,
-    (before, after): (Option<&MilestoneView>, &MilestoneView),
-) -> ApiResult<()> {
-    let change = Change::in_community(community_id, action, "project", project_id);
-    audit::record(conn, &caller.into(), change.before_if(before).after(after))
-}
-
 pub fn add(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -51,8 +40,13 @@ pub fn add(
         .returning(milestones::id)
         .get_result(conn)?;
     let added = milestone(conn, project_id, id)?;
-    let at = (community_id, project_id);
-    record(conn, caller, at, "project.milestone_added", (None, &added))?;
+    let change = Change::in_community(
+        community_id,
+        "project.milestone_added",
+        "project",
+        project_id,
+    );
+    audit::record(conn, &caller.into(), change.after(&added))?;
     Ok(added)
 }
 
@@ -81,13 +75,12 @@ pub fn done(
         return Err(ApiError::new(Code::InvalidState));
     }
     let after = milestone(conn, project_id, milestone_id)?;
-    let at = (community_id, project_id);
-    record(
-        conn,
-        caller,
-        at,
+    let change = Change::in_community(
+        community_id,
         "project.milestone_done",
-        (Some(&before), &after),
-    )?;
+        "project",
+        project_id,
+    );
+    audit::record(conn, &caller.into(), change.before(&before).after(&after))?;
     Ok(after)
 }

@@ -102,23 +102,6 @@ fn participant(
     }))
 }
 
-/// Re-derives the societies after a change of people and records it in the audit log.
-fn settle(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    project: &ProjectRow,
-    action: &'static str,
-    (before, after): (Option<&ParticipantView>, Option<&ParticipantView>),
-) -> ApiResult<()> {
-    societies::refresh(conn, project.community_id, project.id)?;
-    let change = Change::in_community(project.community_id, action, "project", project.id);
-    audit::record(
-        conn,
-        &caller.into(),
-        change.before_if(before).after_if(after),
-    )
-}
-
 /// Adds `user_id` to the project in `role`, or changes their role.
 pub fn set(
     conn: &mut DbConnection,
@@ -127,7 +110,7 @@ pub fn set(
     user_id: i64,
     role: ParticipantRole,
 ) -> ApiResult<ParticipantView> {
-    let project = require_manager(conn, caller, community_id, project_id)?;
+    require_manager(conn, caller, community_id, project_id)?;
     check_eligible(conn, community_id, user_id, role)?;
     let before = participant(conn, project_id, user_id)?;
     match &before {
@@ -149,13 +132,17 @@ pub fn set(
         }
     }
     let after = participant(conn, project_id, user_id)?.ok_or_else(ApiError::not_found)?;
-    let action = "project.participant_set";
-    settle(
+    societies::refresh(conn, community_id, project_id)?;
+    let change = Change::in_community(
+        community_id,
+        "project.participant_set",
+        "project",
+        project_id,
+    );
+    audit::record(
         conn,
-        caller,
-        &project,
-        action,
-        (before.as_ref(), Some(&after)),
+        &caller.into(),
+        change.before_if(before.as_ref()).after(&after),
     )?;
     Ok(after)
 }
@@ -168,11 +155,17 @@ pub fn remove(
     (community_id, project_id): (i64, i64),
     user_id: i64,
 ) -> ApiResult<()> {
-    let project = require_manager(conn, caller, community_id, project_id)?;
+    require_manager(conn, caller, community_id, project_id)?;
     let Some(before) = participant(conn, project_id, user_id)? else {
         return Ok(());
     };
     diesel::delete(participants::table.find((project_id, user_id))).execute(conn)?;
-    let action = "project.participant_removed";
-    settle(conn, caller, &project, action, (Some(&before), None))
+    societies::refresh(conn, community_id, project_id)?;
+    let change = Change::in_community(
+        community_id,
+        "project.participant_removed",
+        "project",
+        project_id,
+    );
+    audit::record(conn, &caller.into(), change.before(&before))
 }

@@ -29,7 +29,7 @@ pub struct Cast {
 fn organisation(
     conn: &mut DbConnection,
     cast: &Cast,
-    (name, category, registration, number): (&str, Category, Registration, &str),
+    (name, category, registration, number, contact): (&str, Category, Registration, &str, &str),
     leader: i64,
     communities: &[i64],
 ) -> Result<i64, ApiError> {
@@ -39,7 +39,7 @@ fn organisation(
             organisations::category.eq(text_of(category)),
             organisations::registration.eq(text_of(registration)),
             organisations::registration_number.eq(number),
-            organisations::contact.eq("望月湖社区党群服务中心二楼"),
+            organisations::contact.eq(contact),
             organisations::created_by.eq(leader),
             organisations::created_at.eq(now()),
             organisations::updated_at.eq(now()),
@@ -77,6 +77,7 @@ pub fn seed(conn: &mut DbConnection, cast: &Cast) -> Result<(), ApiError> {
         Category::MutualAid,
         Registration::Filed,
         "岳民社备字2024第017号",
+        "望月湖社区党群服务中心二楼，每周二、四上午",
     );
     let mutual_aid = organisation(conn, cast, mutual_aid, cast.resident, &[home])?;
     let agency = (
@@ -84,6 +85,7 @@ pub fn seed(conn: &mut DbConnection, cast: &Cast) -> Result<(), ApiError> {
         Category::SocialWorkAgency,
         Registration::Registered,
         "52430104MJ4801234X",
+        "岳麓区麓山南路社工站 0731-88001234",
     );
     let agency = organisation(conn, cast, agency, cast.social_worker, &[home, neighbour])?;
     diesel::insert_into(social_workers::table)

@@ -240,6 +240,27 @@ impl TestApp {
         self.call(Method::POST, path, token, Some(body)).await
     }
 
+    /// POSTs `body` twice with one `Idempotency-Key`, as a retrying phone would; both answers
+    /// must be 201 and name the same record, whose id is returned.
+    pub async fn created_twice(&self, path: &str, by: &User, key: &str, body: &Value) -> Value {
+        let mut ids = Vec::new();
+        for _ in 0..2 {
+            let response = self
+                .client
+                .post(self.url(path))
+                .bearer_auth(&by.access)
+                .header("Idempotency-Key", key)
+                .json(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::CREATED);
+            ids.push(response.json::<Value>().await.unwrap()["id"].clone());
+        }
+        assert_eq!(ids[0], ids[1]);
+        ids.remove(0)
+    }
+
     /// Registers and logs in; returns the user id and tokens.
     pub async fn user(&self, phone: &str, name: &str) -> User {
         let (status, body) = self

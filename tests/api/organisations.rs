@@ -125,11 +125,12 @@ async fn an_organisation_is_registered_decided_and_withdrawn(app: TestApp) {
 
     let audit = format!("/communities/{}/audit-log?limit=100", a.community);
     let (_, log) = app.get(&audit, a.community_admin.token()).await;
+    let target = id.to_string();
     let actions: Vec<&str> = log["items"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["target_type"] == "organisation" && r["target_id"] == id.to_string())
+        .filter(|r| r["target_type"] == "organisation" && r["target_id"] == target.as_str())
         .map(|r| r["action"].as_str().unwrap())
         .collect();
     assert_eq!(
@@ -284,21 +285,8 @@ async fn register_is_idempotent(app: TestApp) {
     let a = &world.a;
     let body =
         json!({ "name": "夕阳红合唱团", "category": "culture_sports", "registration": "filed" });
-    let mut ids = Vec::new();
-    for _ in 0..2 {
-        let response = app
-            .client
-            .post(app.url(&orgs(a, "")))
-            .bearer_auth(&a.resident.access)
-            .header("Idempotency-Key", "choir-1")
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::CREATED);
-        ids.push(response.json::<Value>().await.unwrap()["id"].clone());
-    }
-    assert_eq!(ids[0], ids[1]);
+    app.created_twice(&orgs(a, ""), &a.resident, "choir-1", &body)
+        .await;
     let count = "SELECT COUNT(*) AS n FROM organisations WHERE name = '夕阳红合唱团'";
     assert_eq!(app.count(count).await, 1);
 }

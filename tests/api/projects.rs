@@ -127,11 +127,12 @@ async fn a_project_goes_from_proposal_to_completion(app: TestApp) {
 
     let audit = format!("/communities/{}/audit-log?limit=100", a.community);
     let (_, log) = app.get(&audit, a.community_admin.token()).await;
+    let target = id.to_string();
     let actions: Vec<&str> = log["items"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["target_type"] == "project" && r["target_id"] == id.to_string())
+        .filter(|r| r["target_type"] == "project" && r["target_id"] == target.as_str())
         .map(|r| r["action"].as_str().unwrap())
         .collect();
     assert_eq!(
@@ -338,21 +339,9 @@ async fn participants_hold_the_roles_they_take(app: TestApp) {
 async fn propose_is_idempotent(app: TestApp) {
     let world = world::build(&app).await;
     let a = &world.a;
-    let mut ids = Vec::new();
-    for _ in 0..2 {
-        let response = app
-            .client
-            .post(app.url(&projects(a, "")))
-            .bearer_auth(&a.resident.access)
-            .header("Idempotency-Key", "garden-1")
-            .json(&proposal(json!({})))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::CREATED);
-        ids.push(response.json::<Value>().await.unwrap()["id"].clone());
-    }
-    assert_eq!(ids[0], ids[1]);
+    let body = proposal(json!({}));
+    app.created_twice(&projects(a, ""), &a.resident, "garden-1", &body)
+        .await;
     let count = "SELECT COUNT(*) AS n FROM projects WHERE title = '小区微花园'";
     assert_eq!(app.count(count).await, 1);
 }
