@@ -123,14 +123,9 @@ async fn an_organisation_is_registered_decided_and_withdrawn(app: TestApp) {
     let (status, _) = app.post(&again, a.resident.token(), Value::Null).await;
     assert_eq!(status, StatusCode::CONFLICT);
 
-    let audit = format!("/communities/{}/audit-log?limit=100", a.community);
-    let (_, log) = app.get(&audit, a.community_admin.token()).await;
-    let target = id.to_string();
-    let actions: Vec<&str> = log["items"]
-        .as_array()
-        .unwrap()
+    let records = world::audit_of(&app, a, "organisation", id).await;
+    let actions: Vec<&str> = records
         .iter()
-        .filter(|r| r["target_type"] == "organisation" && r["target_id"] == target.as_str())
         .map(|r| r["action"].as_str().unwrap())
         .collect();
     assert_eq!(
@@ -140,15 +135,9 @@ async fn an_organisation_is_registered_decided_and_withdrawn(app: TestApp) {
             "organisation.withdrawn",
             "organisation.approved",
             "organisation.registered"
-        ],
-        "{log}"
+        ]
     );
-    let approval = log["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["action"] == "organisation.approved")
-        .unwrap();
+    let approval = &records[2];
     assert!(
         approval["before"].to_string().contains("pending"),
         "{approval}"

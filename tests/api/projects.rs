@@ -125,16 +125,7 @@ async fn a_project_goes_from_proposal_to_completion(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
 
-    let audit = format!("/communities/{}/audit-log?limit=100", a.community);
-    let (_, log) = app.get(&audit, a.community_admin.token()).await;
-    let target = id.to_string();
-    let actions: Vec<&str> = log["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["target_type"] == "project" && r["target_id"] == target.as_str())
-        .map(|r| r["action"].as_str().unwrap())
-        .collect();
+    let actions = world::audited(&app, a, "project", id).await;
     assert_eq!(
         actions,
         [

@@ -58,6 +58,30 @@ pub async fn done(app: &TestApp, path: &str, by: &User, body: Value) -> Value {
     response
 }
 
+/// The side's audit records of one target, newest first, as its community admin reads them.
+pub async fn audit_of(app: &TestApp, side: &Side, target_type: &str, id: i64) -> Vec<Value> {
+    let audit = format!("/communities/{}/audit-log?limit=100", side.community);
+    let (status, log) = app.get(&audit, side.community_admin.token()).await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    let target = id.to_string();
+    log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["target_type"] == target_type && r["target_id"] == target.as_str())
+        .cloned()
+        .collect()
+}
+
+/// The actions of [`audit_of`].
+pub async fn audited(app: &TestApp, side: &Side, target_type: &str, id: i64) -> Vec<String> {
+    let records = audit_of(app, side, target_type, id).await;
+    records
+        .iter()
+        .map(|r| r["action"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 async fn grant(app: &TestApp, by: &User, community: i64, user: &User, role: &str) {
     created(
         app,
