@@ -19,7 +19,10 @@ use wushe::state::AppState;
 const DEMO_PASSWORD: &str = "Wushe-Demo-2026";
 
 fn setting(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -> (u16, Value) {
@@ -31,8 +34,17 @@ async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -
 }
 
 async fn login(client: &reqwest::Client, base: &str, phone: &str) -> Result<String, String> {
-    let (status, body) = post(client, format!("{base}/auth/login"), "", json!({ "login": phone, "password": DEMO_PASSWORD })).await;
-    body["access_token"].as_str().map(String::from).ok_or(format!("login {phone}: {status} {body}"))
+    let (status, body) = post(
+        client,
+        format!("{base}/auth/login"),
+        "",
+        json!({ "login": phone, "password": DEMO_PASSWORD }),
+    )
+    .await;
+    body["access_token"]
+        .as_str()
+        .map(String::from)
+        .ok_or(format!("login {phone}: {status} {body}"))
 }
 
 #[tokio::main]
@@ -45,7 +57,10 @@ async fn main() -> Result<(), String> {
     let server = wushe::http::server(state.clone(), listener, None).map_err(|e| e.to_string())?;
     tokio::spawn(server);
     let base = format!("http://127.0.0.1:{port}/api/v1");
-    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build().map_err(|e| e.to_string())?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()
+        .map_err(|e| e.to_string())?;
 
     let (keys, now) = (state.tokens.clone(), state.clock.now());
     let (topic, tokens) = state
@@ -67,11 +82,20 @@ async fn main() -> Result<(), String> {
                 ))
                 .returning(topics::id)
                 .get_result(conn)?;
-            let ids = wushe::seed::crowd::verified_residents(conn, 1, voters, None, 16_000_000_000)?;
+            let ids =
+                wushe::seed::crowd::verified_residents(conn, 1, voters, None, 16_000_000_000)?;
             let tokens = ids
                 .into_iter()
                 .map(|id| {
-                    let (session, _) = sessions::create(conn, id, Duration::from_secs(3600), &ClientInfo { user_agent: None, ip: None })?;
+                    let (session, _) = sessions::create(
+                        conn,
+                        id,
+                        Duration::from_secs(3600),
+                        &ClientInfo {
+                            user_agent: None,
+                            ip: None,
+                        },
+                    )?;
                     keys.issue(id, &session, None, Duration::from_secs(3600))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
@@ -82,12 +106,26 @@ async fn main() -> Result<(), String> {
 
     let staff = login(&client, &base, "13800000012").await?;
     let opens = chrono::Utc::now() + chrono::TimeDelta::minutes(1);
-    let (status, vote) = post(&client, format!("{base}/communities/1/topics/{topic}/votes"), &staff, json!({
-        "question": "压测表决", "kind": "yes_no", "electorate": "residents",
-        "opens_at": opens, "closes_at": opens + chrono::TimeDelta::hours(2),
-    })).await;
-    let vote = vote["id"].as_i64().ok_or(format!("set up: {status} {vote}"))?;
-    post(&client, format!("{base}/communities/1/votes/{vote}/open"), &staff, json!({})).await;
+    let (status, vote) = post(
+        &client,
+        format!("{base}/communities/1/topics/{topic}/votes"),
+        &staff,
+        json!({
+            "question": "压测表决", "kind": "yes_no", "electorate": "residents",
+            "opens_at": opens, "closes_at": opens + chrono::TimeDelta::hours(2),
+        }),
+    )
+    .await;
+    let vote = vote["id"]
+        .as_i64()
+        .ok_or(format!("set up: {status} {vote}"))?;
+    post(
+        &client,
+        format!("{base}/communities/1/votes/{vote}/open"),
+        &staff,
+        json!({}),
+    )
+    .await;
 
     let started = Instant::now();
     let mut results: Vec<(u16, Duration)> = stream::iter(tokens.iter().enumerate())
@@ -104,19 +142,34 @@ async fn main() -> Result<(), String> {
         .await;
     let elapsed = started.elapsed();
     results.sort_by_key(|(_, latency)| *latency);
-    let at = |q: f64| results[((results.len() as f64 * q) as usize).min(results.len() - 1)].1.as_secs_f64() * 1000.0;
+    let at = |q: f64| {
+        results[((results.len() as f64 * q) as usize).min(results.len() - 1)]
+            .1
+            .as_secs_f64()
+            * 1000.0
+    };
     let failed = results.iter().filter(|(status, _)| *status != 201).count();
     println!(
         "{voters} ballots, {concurrency} in flight: {:.0} ballots/s; p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {failed} not 201",
-        voters as f64 / elapsed.as_secs_f64(), at(0.5), at(0.99), at(1.0)
+        voters as f64 / elapsed.as_secs_f64(),
+        at(0.5),
+        at(0.99),
+        at(1.0)
     );
 
     let admin = login(&client, &base, "13800000011").await?;
     let closing = Instant::now();
-    let (_, closed) = post(&client, format!("{base}/communities/1/votes/{vote}/close"), &admin, json!({ "reason": "压测结束" })).await;
+    let (_, closed) = post(
+        &client,
+        format!("{base}/communities/1/votes/{vote}/close"),
+        &admin,
+        json!({ "reason": "压测结束" }),
+    )
+    .await;
     println!(
         "closed and sealed in {:.0} ms: {} ballots in the official result",
-        closing.elapsed().as_secs_f64() * 1000.0, closed["result"]["ballots_cast"]
+        closing.elapsed().as_secs_f64() * 1000.0,
+        closed["result"]["ballots_cast"]
     );
     if closed["result"]["ballots_cast"].as_u64() != Some((voters - failed) as u64) {
         return Err("the sealed result does not hold every accepted ballot".into());

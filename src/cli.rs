@@ -206,7 +206,10 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?
                 .map_err(|e| e.to_string())?;
-            println!("{} votes opened, {} votes closed", report.opened, report.closed);
+            println!(
+                "{} votes opened, {} votes closed",
+                report.opened, report.closed
+            );
             Ok(())
         }
     }

@@ -33,6 +33,6 @@ pub mod schema;
 pub mod seed;
 pub mod state;
 pub mod topics;
-pub mod votes;
 pub mod volunteers;
+pub mod votes;
 pub mod wishes;

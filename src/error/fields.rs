@@ -167,34 +167,70 @@ impl FieldError {
                 "该议题已有一项待进行或进行中的表决",
                 "already has a vote scheduled or open",
             ),
-            "not_for_yes_no" => ("赞成/反对/弃权表决不需要选项", "is not used by a yes/no vote"),
+            "not_for_yes_no" => (
+                "赞成/反对/弃权表决不需要选项",
+                "is not used by a yes/no vote",
+            ),
             "too_few_options" => ("至少需要两个选项", "needs at least two options"),
-            "too_many_choices" => ("选择的选项过多或有重复", "marks too many options, or one twice"),
+            "too_many_choices" => (
+                "选择的选项过多或有重复",
+                "marks too many options, or one twice",
+            ),
             "unknown_option" => ("没有这个选项", "names an option the vote does not have"),
-            "not_a_resident" => ("不是本社区已认证的居民", "is not a verified resident of the community"),
+            "not_a_resident" => (
+                "不是本社区已认证的居民",
+                "is not a verified resident of the community",
+            ),
             "not_for_electorate" => (
                 "只有居民代表表决才需指定代表",
                 "is only for a vote of named representatives",
             ),
-            "receipt_characters" => ("回执码只能包含字母、数字和连字符", "may hold only letters, digits and dashes"),
+            "receipt_characters" => (
+                "回执码只能包含字母、数字和连字符",
+                "may hold only letters, digits and dashes",
+            ),
             "changes_not_allowed" => ("本次表决不允许改票", "cannot be changed in this vote"),
-            "not_voted" => ("您还没有投票", "belongs to no ballot of yours: you have not voted"),
+            "not_voted" => (
+                "您还没有投票",
+                "belongs to no ballot of yours: you have not voted",
+            ),
             "unknown_receipt" => ("找不到该回执码对应的选票", "matches no ballot in this vote"),
-            "self_proxy" => ("不能为自己代投", "must be someone else: nobody votes by proxy for themself"),
-            "not_in_electorate" => ("不在本次表决的投票人名单中", "is not in the electorate of this vote"),
+            "self_proxy" => (
+                "不能为自己代投",
+                "must be someone else: nobody votes by proxy for themself",
+            ),
+            "not_in_electorate" => (
+                "不在本次表决的投票人名单中",
+                "is not in the electorate of this vote",
+            ),
             "use_proxy_ballot" => (
                 "代办会话中不能直接投票，请使用有见证人的代投",
                 "cannot be cast in an assisted session; use a witnessed proxy ballot",
             ),
-            "tally_mismatch" => ("各选项票数之和与纸质票数不符", "does not equal the sum of the counts"),
+            "tally_mismatch" => (
+                "各选项票数之和与纸质票数不符",
+                "does not equal the sum of the counts",
+            ),
             "paper_count_mismatch" => (
                 "投票人人数与纸质票数不符，或有重复（同一户只能投一票）",
                 "must list each voter once (one per household) and match the paper count",
             ),
-            "same_officer" => ("须由另一位工作人员复核", "must be a second officer, not the one who entered it"),
-            "counts_differ" => ("两次清点结果不一致", "differs from the first officer's count"),
-            "already_voted" => ("名单中有人已经投过票", "includes someone who has already voted"),
-            "results_embargoed" => ("表决结束前不公布结果", "keeps its results hidden until it closes"),
+            "same_officer" => (
+                "须由另一位工作人员复核",
+                "must be a second officer, not the one who entered it",
+            ),
+            "counts_differ" => (
+                "两次清点结果不一致",
+                "differs from the first officer's count",
+            ),
+            "already_voted" => (
+                "名单中有人已经投过票",
+                "includes someone who has already voted",
+            ),
+            "results_embargoed" => (
+                "表决结束前不公布结果",
+                "keeps its results hidden until it closes",
+            ),
             "already_exists" => ("已经存在", "already exists"),
             "step_missing" => (
                 "“四议两公开”的上一步尚未记录",

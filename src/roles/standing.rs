@@ -183,4 +183,3 @@ pub fn in_region(
         publicly_visible: true,
     })
 }
-

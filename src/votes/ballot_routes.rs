@@ -7,7 +7,9 @@ use super::proxy::{self, ProxyBallotRequest};
 use super::routes::readable;
 use super::store::{self, VoteRow};
 use super::tally;
-use super::types::{BallotChange, BallotRequest, Channel, PublishedBallot, Receipt, ReceiptCheck, VoteStatus};
+use super::types::{
+    BallotChange, BallotRequest, Channel, PublishedBallot, Receipt, ReceiptCheck, VoteStatus,
+};
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, Code, Problem};
@@ -177,7 +179,11 @@ async fn published(
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::invalid_field("limit", "range"));
     }
-    if page.after.as_ref().is_some_and(|a| a.len() != 64 || !a.bytes().all(|b| b.is_ascii_hexdigit())) {
+    if page
+        .after
+        .as_ref()
+        .is_some_and(|a| a.len() != 64 || !a.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
         return Err(ApiError::invalid_field("after", "invalid_value"));
     }
     let list = state
@@ -185,7 +191,9 @@ async fn published(
         .run(move |conn| {
             let (vote, _) = readable(conn, caller.as_ref(), community_id, vote_id, at)?;
             if vote.status()? != VoteStatus::Closed {
-                return Err(ApiError::new(Code::InvalidState).with_field("status", "results_embargoed"));
+                return Err(
+                    ApiError::new(Code::InvalidState).with_field("status", "results_embargoed")
+                );
             }
             let rows: Vec<(String, String)> = vote_ballots::table
                 .filter(vote_ballots::vote_id.eq(vote.id))
@@ -198,10 +206,18 @@ async fn published(
             let ballots: Vec<PublishedBallot> = rows
                 .into_iter()
                 .take(usize::try_from(limit).unwrap_or(usize::MAX))
-                .map(|(receipt_hash, choice)| PublishedBallot { receipt_hash, choices: tally::decode(&choice) })
+                .map(|(receipt_hash, choice)| PublishedBallot {
+                    receipt_hash,
+                    choices: tally::decode(&choice),
+                })
                 .collect();
-            let next_after = more.then(|| ballots.last().map(|b| b.receipt_hash.clone())).flatten();
-            Ok(BallotList { ballots, next_after })
+            let next_after = more
+                .then(|| ballots.last().map(|b| b.receipt_hash.clone()))
+                .flatten();
+            Ok(BallotList {
+                ballots,
+                next_after,
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(list))
@@ -220,7 +236,8 @@ async fn cast_proxy(
     path: web::Path<(i64, i64)>,
     body: Json<ProxyBallotRequest>,
 ) -> ApiResult<HttpResponse> {
-    let ((community_id, vote_id), body, at) = (path.into_inner(), body.into_inner(), state.clock.now());
+    let ((community_id, vote_id), body, at) =
+        (path.into_inner(), body.into_inner(), state.clock.now());
     let outcome = state
         .db
         .write(move |conn| {

@@ -31,13 +31,21 @@ pub fn new_receipt() -> String {
     let chars: Vec<char> = (0..20)
         .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
         .collect();
-    chars.chunks(5).map(|group| group.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+    chars
+        .chunks(5)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The published form of a receipt: SHA-256 over it without dashes, in capitals, so a code
 /// typed back in lower case still matches.
 pub fn receipt_hash(receipt: &str) -> String {
-    let normal: String = receipt.chars().filter(|c| *c != '-').collect::<String>().to_ascii_uppercase();
+    let normal: String = receipt
+        .chars()
+        .filter(|c| *c != '-')
+        .collect::<String>()
+        .to_ascii_uppercase();
     hex::encode(Sha256::digest(normal.as_bytes()))
 }
 
@@ -52,7 +60,11 @@ struct Clock {
 /// Checks the vote is open at `at`, holding it open until this transaction ends: on
 /// PostgreSQL a share lock on its row, which closing (an update) must wait for, so no
 /// ballot lands after the result is sealed; SQLite runs one write transaction at a time.
-pub fn hold_open(conn: &mut DbConnection, vote: VoteRow, at: NaiveDateTime) -> Result<VoteRow, ApiError> {
+pub fn hold_open(
+    conn: &mut DbConnection,
+    vote: VoteRow,
+    at: NaiveDateTime,
+) -> Result<VoteRow, ApiError> {
     let vote = if lifecycle::is_due(&vote, at) {
         super::lock(conn, vote.id)?;
         let fresh = store::find(conn, vote.community_id, vote.id)?;
@@ -64,9 +76,11 @@ pub fn hold_open(conn: &mut DbConnection, vote: VoteRow, at: NaiveDateTime) -> R
         DbConnection::Postgres(_) => " FOR SHARE",
         DbConnection::Sqlite(_) => "",
     };
-    let clock: Clock = diesel::sql_query(format!("SELECT status, closes_at FROM votes WHERE id = $1{lock}"))
-        .bind::<BigInt, _>(vote.id)
-        .get_result(conn)?;
+    let clock: Clock = diesel::sql_query(format!(
+        "SELECT status, closes_at FROM votes WHERE id = $1{lock}"
+    ))
+    .bind::<BigInt, _>(vote.id)
+    .get_result(conn)?;
     if clock.status != VoteStatus::Open.as_str() || clock.closes_at <= at {
         return Err(ApiError::new(Code::VoteNotOpen));
     }
@@ -91,7 +105,9 @@ pub fn cast(
         choices: tally::decode(choice),
     };
     if !electorate::mark_voted(conn, vote.id, elector, channel)? {
-        if body.receipt.is_some() && stored_choice(conn, vote.id, &hash)?.as_deref() == Some(choice.as_str()) {
+        if body.receipt.is_some()
+            && stored_choice(conn, vote.id, &hash)?.as_deref() == Some(choice.as_str())
+        {
             return Ok((answer(&choice), false));
         }
         return Err(ApiError::new(Code::AlreadyVoted));
@@ -110,7 +126,11 @@ pub fn cast(
     Ok((answer(&choice), true))
 }
 
-pub fn stored_choice(conn: &mut DbConnection, vote_id: i64, hash: &str) -> Result<Option<String>, ApiError> {
+pub fn stored_choice(
+    conn: &mut DbConnection,
+    vote_id: i64,
+    hash: &str,
+) -> Result<Option<String>, ApiError> {
     Ok(vote_ballots::table
         .filter(vote_ballots::vote_id.eq(vote_id))
         .filter(vote_ballots::receipt_hash.eq(hash))

@@ -17,7 +17,9 @@ use diesel::sql_types::{BigInt, Date};
 /// recorded birth date (no ID number given) count as adults: staff verified them in person.
 fn adult_born_by(at: NaiveDateTime) -> NaiveDate {
     let today = crate::calendar::local(at).date();
-    today.checked_sub_months(Months::new(18 * 12)).unwrap_or(NaiveDate::MIN)
+    today
+        .checked_sub_months(Months::new(18 * 12))
+        .unwrap_or(NaiveDate::MIN)
 }
 
 const VERIFIED_ADULTS: &str = "FROM memberships m JOIN users u ON u.id = m.user_id \
@@ -65,7 +67,9 @@ pub fn elector_of(
                 .select(users::birth_date)
                 .first(conn)
                 .optional()?;
-            let adult = born.flatten().is_none_or(|b| b <= adult_born_by(vote.opens_at));
+            let adult = born
+                .flatten()
+                .is_none_or(|b| b <= adult_born_by(vote.opens_at));
             let household: Option<Option<i64>> = memberships::table
                 .filter(memberships::user_id.eq(user_id))
                 .filter(memberships::community_id.eq(vote.community_id))

@@ -42,17 +42,31 @@ fn claim_step(
 
 /// Opens the vote now: freezes the electorate and moves the topic into voting. A vote whose
 /// topic has left discussion meanwhile (rejected, say) is cancelled instead.
-pub fn open(conn: &mut DbConnection, actor: &Actor, vote: &VoteRow, at: NaiveDateTime) -> Result<(), ApiError> {
+pub fn open(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    vote: &VoteRow,
+    at: NaiveDateTime,
+) -> Result<(), ApiError> {
     let topic = topics::find(conn, vote.community_id, vote.topic_id)?;
     if topic.stage()? != TopicStage::Discussion {
-        return cancel(conn, actor, vote, "议题已不在讨论阶段 (the topic is no longer under discussion)", at);
+        return cancel(
+            conn,
+            actor,
+            vote,
+            "议题已不在讨论阶段 (the topic is no longer under discussion)",
+            at,
+        );
     }
     if !claim_step(conn, vote, VoteStatus::Scheduled, VoteStatus::Open, at)? {
         return Err(not_now());
     }
     // Opened by hand before its time: the adult cut-off and the record say when it really did.
     let opens_at = vote.opens_at.min(at);
-    let frozen = VoteRow { opens_at, ..vote.clone() };
+    let frozen = VoteRow {
+        opens_at,
+        ..vote.clone()
+    };
     let size = electorate::freeze(conn, &frozen, opens_at)?;
     diesel::update(votes::table.find(vote.id))
         .set((
@@ -133,7 +147,11 @@ pub fn close(
         event = event.body(reason);
     }
     timeline::record(conn, vote.topic_id, event, at)?;
-    let action = if early.is_some() { "vote.close_early" } else { "vote.close" };
+    let action = if early.is_some() {
+        "vote.close_early"
+    } else {
+        "vote.close"
+    };
     audit::record(
         conn,
         actor,
@@ -182,7 +200,11 @@ pub fn is_due(vote: &VoteRow, at: NaiveDateTime) -> bool {
 
 /// Applies the transitions due at `at` (in a write transaction) and returns the vote as it
 /// now stands. Done by the system, so the records name no one.
-pub fn bring_up_to_date(conn: &mut DbConnection, vote: VoteRow, at: NaiveDateTime) -> Result<VoteRow, ApiError> {
+pub fn bring_up_to_date(
+    conn: &mut DbConnection,
+    vote: VoteRow,
+    at: NaiveDateTime,
+) -> Result<VoteRow, ApiError> {
     let system = Actor::default();
     let mut vote = vote;
     while is_due(&vote, at) {
@@ -209,8 +231,12 @@ pub fn sweep(db: &crate::db::Db, at: NaiveDateTime) -> Result<SweepReport, ApiEr
     let mut conn = db.get()?;
     let due: Vec<VoteRow> = votes::table
         .filter(
-            (votes::status.eq(VoteStatus::Scheduled.as_str()).and(votes::opens_at.le(at)))
-                .or(votes::status.eq(VoteStatus::Open.as_str()).and(votes::closes_at.le(at))),
+            (votes::status
+                .eq(VoteStatus::Scheduled.as_str())
+                .and(votes::opens_at.le(at)))
+            .or(votes::status
+                .eq(VoteStatus::Open.as_str())
+                .and(votes::closes_at.le(at))),
         )
         .select(VoteRow::as_select())
         .load(&mut conn)?;

@@ -122,7 +122,9 @@ fn to_json(value: &impl Serialize) -> Result<String, ApiError> {
 fn canonical(vote: &VoteRow, count: &PaperTally) -> Result<BTreeMap<String, i32>, ApiError> {
     let mut tally = BTreeMap::new();
     for line in &count.tally {
-        *tally.entry(tally::encode(vote, &line.choices)?).or_insert(0) += line.count;
+        *tally
+            .entry(tally::encode(vote, &line.choices)?)
+            .or_insert(0) += line.count;
     }
     if tally.values().sum::<i32>() != count.paper_count {
         return Err(ApiError::invalid_field("paper_count", "tally_mismatch"));
@@ -146,7 +148,9 @@ pub fn enter(
     }
     electors.sort_unstable();
     electors.dedup();
-    if electors.len() != body.voters.len() || electors.len() != usize::try_from(body.count.paper_count).unwrap_or(0) {
+    if electors.len() != body.voters.len()
+        || electors.len() != usize::try_from(body.count.paper_count).unwrap_or(0)
+    {
         // Two people of one household, a name twice, or not one paper per voter.
         return Err(ApiError::invalid_field("voters", "paper_count_mismatch"));
     }
@@ -167,7 +171,13 @@ pub fn enter(
     audit::record(
         conn,
         &Actor::from(caller),
-        Change::in_community(vote.community_id, "vote.paper_batch.enter", "vote_paper_batch", row.id).after(&view),
+        Change::in_community(
+            vote.community_id,
+            "vote.paper_batch.enter",
+            "vote_paper_batch",
+            row.id,
+        )
+        .after(&view),
     )?;
     Ok(view)
 }
@@ -261,9 +271,14 @@ pub fn confirm(
     audit::record(
         conn,
         &Actor::from(caller),
-        Change::in_community(vote.community_id, "vote.paper_batch.confirm", "vote_paper_batch", batch.id)
-            .before(&entered)
-            .after(&view),
+        Change::in_community(
+            vote.community_id,
+            "vote.paper_batch.confirm",
+            "vote_paper_batch",
+            batch.id,
+        )
+        .before(&entered)
+        .after(&view),
     )?;
     Ok(view)
 }
@@ -277,13 +292,26 @@ pub fn reject(
     at: NaiveDateTime,
 ) -> Result<PaperBatchView, ApiError> {
     let before = batch.view()?;
-    let view = decide(conn, caller, batch, PaperBatchStatus::Rejected, Some(reason), at)?.view()?;
+    let view = decide(
+        conn,
+        caller,
+        batch,
+        PaperBatchStatus::Rejected,
+        Some(reason),
+        at,
+    )?
+    .view()?;
     audit::record(
         conn,
         &Actor::from(caller),
-        Change::in_community(vote.community_id, "vote.paper_batch.reject", "vote_paper_batch", batch.id)
-            .before(&before)
-            .after(&view),
+        Change::in_community(
+            vote.community_id,
+            "vote.paper_batch.reject",
+            "vote_paper_batch",
+            batch.id,
+        )
+        .before(&before)
+        .after(&view),
     )?;
     Ok(view)
 }

@@ -16,7 +16,10 @@ use chrono::NaiveDateTime;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(enter).service(list).service(confirm).service(reject);
+    cfg.service(enter)
+        .service(list)
+        .service(confirm)
+        .service(reject);
 }
 
 /// The open vote, for an officer holding `ManageVotes`.
@@ -58,7 +61,11 @@ async fn enter(
 #[utoipa::path(tag = "votes", params(("id" = i64, Path, description = "Community id"), ("vote_id" = i64, Path, description = "Vote id")),
     security(("bearer" = [])), responses((status = 200, body = Vec<PaperBatchView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[get("/communities/{id}/votes/{vote_id}/paper-batches")]
-async fn list(state: web::Data<AppState>, caller: Caller, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+) -> ApiResult<HttpResponse> {
     let (community_id, vote_id) = path.into_inner();
     let batches = state
         .db
@@ -83,7 +90,8 @@ async fn confirm(
     path: web::Path<(i64, i64, i64)>,
     body: Json<PaperTally>,
 ) -> ApiResult<HttpResponse> {
-    let ((community_id, vote_id, batch_id), body, at) = (path.into_inner(), body.into_inner(), state.clock.now());
+    let ((community_id, vote_id, batch_id), body, at) =
+        (path.into_inner(), body.into_inner(), state.clock.now());
     let view = state
         .db
         .write(move |conn| {

@@ -41,8 +41,9 @@ pub fn cast(
     if body.user_id == caller.actor_id() {
         return Err(ApiError::invalid_field("user_id", "self_proxy"));
     }
-    let elector = electorate::elector_of(conn, vote, body.user_id)?
-        .ok_or_else(|| ApiError::new(Code::NotInElectorate).with_field("user_id", "not_in_electorate"))?;
+    let elector = electorate::elector_of(conn, vote, body.user_id)?.ok_or_else(|| {
+        ApiError::new(Code::NotInElectorate).with_field("user_id", "not_in_electorate")
+    })?;
     let (receipt, fresh) = ballots::cast(conn, vote, elector, Channel::Proxy, &body.ballot)?;
     if fresh {
         diesel::insert_into(vote_proxies::table)
@@ -57,7 +58,8 @@ pub fn cast(
         audit::record(
             conn,
             &Actor::from(caller),
-            Change::in_community(vote.community_id, "vote.proxy_ballot", "vote", vote.id).after(&record),
+            Change::in_community(vote.community_id, "vote.proxy_ballot", "vote", vote.id)
+                .after(&record),
         )?;
     }
     Ok((receipt, fresh))

@@ -83,8 +83,16 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     let (community_id, topic_id) = path.into_inner();
     let clock = state.clock.clone();
-    idempotency::once_with_body(&state, caller, &req, key, body.into_inner(), StatusCode::CREATED,
-        move |conn, caller, body| setup::create(conn, caller, community_id, topic_id, body, clock.now()),
+    idempotency::once_with_body(
+        &state,
+        caller,
+        &req,
+        key,
+        body.into_inner(),
+        StatusCode::CREATED,
+        move |conn, caller, body| {
+            setup::create(conn, caller, community_id, topic_id, body, clock.now())
+        },
     )
     .await
 }
@@ -102,7 +110,11 @@ async fn list(
 ) -> ApiResult<HttpResponse> {
     let community_id = id.into_inner();
     let filter = filter.into_inner();
-    let page = PageQuery { cursor: filter.cursor.clone(), limit: filter.limit }.page()?;
+    let page = PageQuery {
+        cursor: filter.cursor.clone(),
+        limit: filter.limit,
+    }
+    .page()?;
     let at = state.clock.now();
     let views = state
         .db
@@ -152,7 +164,9 @@ async fn step<F>(
     work: F,
 ) -> ApiResult<HttpResponse>
 where
-    F: FnOnce(&mut DbConnection, &Caller, &VoteRow, NaiveDateTime) -> Result<(), ApiError> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Caller, &VoteRow, NaiveDateTime) -> Result<(), ApiError>
+        + Send
+        + 'static,
 {
     let at = state.clock.now();
     let view = state
@@ -174,10 +188,18 @@ where
 #[utoipa::path(tag = "votes", params(("id" = i64, Path, description = "Community id"), ("vote_id" = i64, Path, description = "Vote id")),
     security(("bearer" = [])), responses((status = 200, body = VoteView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/communities/{id}/votes/{vote_id}/open")]
-async fn open(state: web::Data<AppState>, caller: Caller, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
-    step(&state, caller, path.into_inner(), Permission::ManageVotes, |conn, caller, vote, at| {
-        lifecycle::open(conn, &caller.into(), vote, at)
-    })
+async fn open(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+) -> ApiResult<HttpResponse> {
+    step(
+        &state,
+        caller,
+        path.into_inner(),
+        Permission::ManageVotes,
+        |conn, caller, vote, at| lifecycle::open(conn, &caller.into(), vote, at),
+    )
     .await
 }
 
@@ -193,9 +215,15 @@ async fn close_early(
     body: Json<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     let reason = body.into_inner().reason.trim().to_owned();
-    step(&state, caller, path.into_inner(), Permission::CloseVotesEarly, move |conn, caller, vote, at| {
-        lifecycle::close(conn, &caller.into(), vote, at, Some(&reason)).map(|_| ())
-    })
+    step(
+        &state,
+        caller,
+        path.into_inner(),
+        Permission::CloseVotesEarly,
+        move |conn, caller, vote, at| {
+            lifecycle::close(conn, &caller.into(), vote, at, Some(&reason)).map(|_| ())
+        },
+    )
     .await
 }
 
@@ -211,8 +239,12 @@ async fn cancel(
     body: Json<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     let reason = body.into_inner().reason.trim().to_owned();
-    step(&state, caller, path.into_inner(), Permission::ManageVotes, move |conn, caller, vote, at| {
-        lifecycle::cancel(conn, &caller.into(), vote, &reason, at)
-    })
+    step(
+        &state,
+        caller,
+        path.into_inner(),
+        Permission::ManageVotes,
+        move |conn, caller, vote, at| lifecycle::cancel(conn, &caller.into(), vote, &reason, at),
+    )
     .await
 }

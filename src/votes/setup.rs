@@ -2,7 +2,9 @@
 //! and rules, checked once here so that opening and counting can trust them.
 
 use super::store;
-use super::types::{ElectorateKind, Fraction, PassRule, VoteKind, VoteRequest, VoteStatus, VoteView};
+use super::types::{
+    ElectorateKind, Fraction, PassRule, VoteKind, VoteRequest, VoteStatus, VoteView,
+};
 use crate::audit::{self, Actor, Change};
 use crate::auth::Caller;
 use crate::db::DbConnection;
@@ -19,8 +21,14 @@ use serde_json::json;
 
 /// The labels of a yes/no vote's options 0, 1 and 2.
 const YES_NO: [&str; 3] = ["同意", "反对", "弃权"];
-const MORE_THAN_HALF: Fraction = Fraction { numerator: 1, denominator: 2 };
-const TWO_THIRDS: Fraction = Fraction { numerator: 2, denominator: 3 };
+const MORE_THAN_HALF: Fraction = Fraction {
+    numerator: 1,
+    denominator: 2,
+};
+const TWO_THIRDS: Fraction = Fraction {
+    numerator: 2,
+    denominator: 3,
+};
 
 /// The options and the most a ballot may mark.
 fn options_of(body: &VoteRequest) -> Result<(Vec<String>, i32), ApiError> {
@@ -44,7 +52,10 @@ fn options_of(body: &VoteRequest) -> Result<(Vec<String>, i32), ApiError> {
 }
 
 /// Times a committee would set: within a year, open for 10 minutes to 90 days.
-fn check_times(body: &VoteRequest, now: NaiveDateTime) -> Result<(NaiveDateTime, NaiveDateTime), ApiError> {
+fn check_times(
+    body: &VoteRequest,
+    now: NaiveDateTime,
+) -> Result<(NaiveDateTime, NaiveDateTime), ApiError> {
     let (opens, closes) = (body.opens_at.naive_utc(), body.closes_at.naive_utc());
     if opens < now - TimeDelta::minutes(5) || opens > now + TimeDelta::days(366) {
         return Err(ApiError::invalid_field("opens_at", "range"));
@@ -85,7 +96,10 @@ fn check_representatives(
             Ok(named)
         }
         _ if named.is_empty() => Ok(named),
-        _ => Err(ApiError::invalid_field("representatives", "not_for_electorate")),
+        _ => Err(ApiError::invalid_field(
+            "representatives",
+            "not_for_electorate",
+        )),
     }
 }
 
@@ -122,8 +136,14 @@ pub fn create(
     let quorum = body.quorum.unwrap_or(MORE_THAN_HALF);
     check_share("quorum", quorum)?;
     let pass = body.pass_rule.unwrap_or(match topic.special {
-        true => PassRule { share: TWO_THIRDS, inclusive: true },
-        false => PassRule { share: MORE_THAN_HALF, inclusive: false },
+        true => PassRule {
+            share: TWO_THIRDS,
+            inclusive: true,
+        },
+        false => PassRule {
+            share: MORE_THAN_HALF,
+            inclusive: false,
+        },
     });
     check_share("pass_rule", pass.share)?;
     let representatives = check_representatives(conn, community_id, body)?;
@@ -156,7 +176,10 @@ pub fn create(
     let vote = store::find(conn, community_id, vote_id)?;
     for user_id in representatives {
         diesel::insert_into(vote_representatives::table)
-            .values((vote_representatives::vote_id.eq(vote.id), vote_representatives::user_id.eq(user_id)))
+            .values((
+                vote_representatives::vote_id.eq(vote.id),
+                vote_representatives::user_id.eq(user_id),
+            ))
             .execute(conn)?;
     }
     let event = Event::new(EventKind::VoteScheduled, Some(caller.actor_id()))

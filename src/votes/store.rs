@@ -146,7 +146,10 @@ pub fn view(
     let (in_electorate, voted) = match reader {
         Some(user_id) if vote.electorate_size.is_some() => {
             match electorate::elector_of(conn, vote, user_id)? {
-                Some(elector) => (Some(true), Some(electorate::has_voted(conn, vote.id, elector)?)),
+                Some(elector) => (
+                    Some(true),
+                    Some(electorate::has_voted(conn, vote.id, elector)?),
+                ),
                 None => (Some(false), None),
             }
         }

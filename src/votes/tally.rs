@@ -33,7 +33,11 @@ pub fn encode(vote: &VoteRow, choices: &[i32]) -> Result<String, ApiError> {
     if sorted.iter().any(|c| !(0..options).contains(c)) {
         return Err(ApiError::invalid_field("choices", "unknown_option"));
     }
-    Ok(sorted.iter().map(i32::to_string).collect::<Vec<_>>().join(","))
+    Ok(sorted
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(","))
 }
 
 pub fn decode(stored: &str) -> Vec<i32> {
@@ -46,11 +50,19 @@ fn meets(part: i64, whole: i64, share: Fraction, inclusive: bool) -> bool {
         part * i64::from(share.denominator),
         whole * i64::from(share.numerator),
     );
-    if inclusive { left >= right } else { left > right }
+    if inclusive {
+        left >= right
+    } else {
+        left > right
+    }
 }
 
 /// The tally of the ballots now in the box; `official` when sealing it at close.
-pub fn count(conn: &mut DbConnection, vote: &VoteRow, official: bool) -> Result<VoteResult, ApiError> {
+pub fn count(
+    conn: &mut DbConnection,
+    vote: &VoteRow,
+    official: bool,
+) -> Result<VoteResult, ApiError> {
     let stored: Vec<(String, i64)> = vote_ballots::table
         .filter(vote_ballots::vote_id.eq(vote.id))
         .group_by(vote_ballots::choice)
@@ -68,7 +80,16 @@ pub fn count(conn: &mut DbConnection, vote: &VoteRow, official: bool) -> Result<
         }
     }
     let electorate_size = i64::from(vote.electorate_size.unwrap_or(0));
-    Ok(decide(vote.kind()?, labels, votes, ballots_cast, electorate_size, vote.quorum(), vote.pass_rule(), official))
+    Ok(decide(
+        vote.kind()?,
+        labels,
+        votes,
+        ballots_cast,
+        electorate_size,
+        vote.quorum(),
+        vote.pass_rule(),
+        official,
+    ))
 }
 
 /// The outcome from the counts. Abstentions count as ballots cast, so a yes/no vote passes
@@ -126,7 +147,10 @@ mod tests {
     use super::*;
 
     fn share(numerator: i32, denominator: i32) -> Fraction {
-        Fraction { numerator, denominator }
+        Fraction {
+            numerator,
+            denominator,
+        }
     }
 
     #[test]
@@ -141,14 +165,44 @@ mod tests {
     #[test]
     fn abstentions_count_against_and_quorum_comes_first() {
         let labels = vec!["同意".into(), "反对".into(), "弃权".into()];
-        let majority = PassRule { share: share(1, 2), inclusive: false };
+        let majority = PassRule {
+            share: share(1, 2),
+            inclusive: false,
+        };
         // 5 yes of 10 cast (3 no, 2 abstain): not more than half.
-        let result = decide(VoteKind::YesNo, labels.clone(), vec![5, 3, 2], 10, 12, share(1, 2), majority, true);
+        let result = decide(
+            VoteKind::YesNo,
+            labels.clone(),
+            vec![5, 3, 2],
+            10,
+            12,
+            share(1, 2),
+            majority,
+            true,
+        );
         assert_eq!(result.outcome, Outcome::NotPassed);
-        let result = decide(VoteKind::YesNo, labels.clone(), vec![6, 2, 2], 10, 12, share(1, 2), majority, true);
+        let result = decide(
+            VoteKind::YesNo,
+            labels.clone(),
+            vec![6, 2, 2],
+            10,
+            12,
+            share(1, 2),
+            majority,
+            true,
+        );
         assert_eq!((result.outcome, result.winners), (Outcome::Passed, vec![0]));
         // 6 of 12 took part: not more than half of the electorate.
-        let result = decide(VoteKind::YesNo, labels, vec![6, 0, 0], 6, 12, share(1, 2), majority, true);
+        let result = decide(
+            VoteKind::YesNo,
+            labels,
+            vec![6, 0, 0],
+            6,
+            12,
+            share(1, 2),
+            majority,
+            true,
+        );
         assert_eq!(result.outcome, Outcome::NoQuorum);
         assert!(result.winners.is_empty());
     }

@@ -132,7 +132,10 @@ pub struct BallotRequest {
 }
 
 pub fn receipt_characters(receipt: &str) -> Result<(), ValidationError> {
-    if receipt.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+    if receipt
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
         Ok(())
     } else {
         Err(ValidationError::new("receipt_characters"))

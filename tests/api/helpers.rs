@@ -332,7 +332,10 @@ impl TestApp {
     }
 
     pub fn on_postgres(&self) -> bool {
-        matches!(self.state.db.target(), wushe::db::DatabaseTarget::Postgres(_))
+        matches!(
+            self.state.db.target(),
+            wushe::db::DatabaseTarget::Postgres(_)
+        )
     }
 
     /// Counts rows with a query of the form `SELECT COUNT(*) AS n FROM ...`.

@@ -57,18 +57,37 @@ fn phones(count: usize) -> u64 {
 
 /// `n` verified adult residents of the side's community, each in a household of their own
 /// (or all in `shared_household`), logged in.
-pub async fn crowd(app: &TestApp, side: &Side, n: usize, shared_household: Option<i64>) -> Vec<User> {
+pub async fn crowd(
+    app: &TestApp,
+    side: &Side,
+    n: usize,
+    shared_household: Option<i64>,
+) -> Vec<User> {
     let (community, keys, first_phone) = (side.community, app.state.tokens.clone(), phones(n));
     app.state
         .db
         .run(move |conn| {
-            let ids = wushe::seed::crowd::verified_residents(conn, community, n, shared_household, first_phone)?;
+            let ids = wushe::seed::crowd::verified_residents(
+                conn,
+                community,
+                n,
+                shared_household,
+                first_phone,
+            )?;
             ids.into_iter()
                 .map(|id| {
-                    let client = ClientInfo { user_agent: None, ip: None };
-                    let (session, refresh) = sessions::create(conn, id, Duration::from_secs(86_400), &client)?;
+                    let client = ClientInfo {
+                        user_agent: None,
+                        ip: None,
+                    };
+                    let (session, refresh) =
+                        sessions::create(conn, id, Duration::from_secs(86_400), &client)?;
                     let access = keys.issue(id, &session, None, Duration::from_secs(86_400))?;
-                    Ok(User { id, access, refresh })
+                    Ok(User {
+                        id,
+                        access,
+                        refresh,
+                    })
                 })
                 .collect()
         })
@@ -83,16 +102,37 @@ pub async fn open_vote(app: &TestApp, side: &Side, extra: Value) -> i64 {
         "question": "是否同意3栋加装电梯？", "kind": "yes_no", "electorate": "residents",
         "opens_at": in_minutes(app, 1), "closes_at": in_minutes(app, 24 * 60),
     });
-    body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-    let vote = created(app, &format!("/communities/{}/topics/{topic}/votes", side.community), &side.staff, body).await;
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    let vote = created(
+        app,
+        &format!("/communities/{}/topics/{topic}/votes", side.community),
+        &side.staff,
+        body,
+    )
+    .await;
     let id = vote["id"].as_i64().unwrap();
-    let (status, opened) = app.post(&vote_path(side, id, "/open"), side.staff.token(), json!({})).await;
+    let (status, opened) = app
+        .post(&vote_path(side, id, "/open"), side.staff.token(), json!({}))
+        .await;
     assert_eq!(status, StatusCode::OK, "{opened}");
     id
 }
 
-pub async fn ballot(app: &TestApp, side: &Side, vote: i64, voter: &User, choices: &[i32]) -> (StatusCode, Value) {
-    app.post(&vote_path(side, vote, "/ballot"), voter.token(), json!({ "choices": choices })).await
+pub async fn ballot(
+    app: &TestApp,
+    side: &Side,
+    vote: i64,
+    voter: &User,
+    choices: &[i32],
+) -> (StatusCode, Value) {
+    app.post(
+        &vote_path(side, vote, "/ballot"),
+        voter.token(),
+        json!({ "choices": choices }),
+    )
+    .await
 }
 
 /// Casts and expects the receipt back.
