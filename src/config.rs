@@ -133,6 +133,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database: DatabaseTarget,
     pub db_pool_size: u32,
+    /// How long a request waits for a pooled connection before the API answers 503.
+    pub db_pool_timeout: std::time::Duration,
     pub jwt_secret: Vec<u8>,
     pub id_hash_key: Vec<u8>,
     pub redis_url: Option<String>,
@@ -372,6 +374,7 @@ impl Config {
             database: DatabaseTarget::parse(&database)?,
             data_dir,
             db_pool_size: pool.parse().unwrap_or(10),
+            db_pool_timeout: crate::db::POOL_CHECKOUT_TIMEOUT,
             jwt_secret,
             id_hash_key,
             redis_url: Some(redis).filter(|r| !r.is_empty()),

@@ -22,7 +22,11 @@ pub struct AppState {
 impl AppState {
     /// Connects to the database (migrating it) and to Redis when configured.
     pub async fn build(config: Config) -> Result<Self, String> {
-        let db = Db::connect(&config.database, config.db_pool_size)?;
+        let db = Db::connect(
+            &config.database,
+            config.db_pool_size,
+            config.db_pool_timeout,
+        )?;
         let migrate_db = db.clone();
         let applied = actix_web::web::block(move || {
             let mut conn = migrate_db

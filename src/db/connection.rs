@@ -111,5 +111,5 @@ impl ManageConnection for DbManager {
     }
 }
 
-/// How long a request waits for a pooled connection before the API answers 503.
+/// How long a request waits for a pooled connection before the API answers 503, by default.
 pub const POOL_CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);

@@ -10,7 +10,8 @@ pub use connection::{DatabaseTarget, DbConnection};
 pub use migrate::run_migrations;
 
 use crate::error::ApiError;
-use connection::{DbManager, POOL_CHECKOUT_TIMEOUT};
+use connection::DbManager;
+pub use connection::POOL_CHECKOUT_TIMEOUT;
 use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
 use diesel::r2d2::{Pool, PooledConnection};
 
@@ -27,7 +28,11 @@ pub struct Db {
 
 impl Db {
     /// Opens the pool. For SQLite the file and its directory are created if missing.
-    pub fn connect(target: &DatabaseTarget, max_size: u32) -> Result<Self, String> {
+    pub fn connect(
+        target: &DatabaseTarget,
+        max_size: u32,
+        checkout_timeout: std::time::Duration,
+    ) -> Result<Self, String> {
         if let DatabaseTarget::Sqlite(path) = target
             && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
         {
@@ -37,7 +42,7 @@ impl Db {
         let pool = Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
-            .connection_timeout(POOL_CHECKOUT_TIMEOUT)
+            .connection_timeout(checkout_timeout)
             .test_on_check_out(false)
             .build_unchecked(DbManager::new(target.clone()));
         Ok(Self {

@@ -94,7 +94,8 @@ fn ensure_template(admin_url: &str) -> String {
                     .execute(&mut admin)
                     .unwrap();
                 let target = wushe::db::DatabaseTarget::Postgres(with_database(admin_url, &name));
-                let db = wushe::db::Db::connect(&target, 1).unwrap();
+                let db =
+                    wushe::db::Db::connect(&target, 1, wushe::db::POOL_CHECKOUT_TIMEOUT).unwrap();
                 wushe::db::run_migrations(&mut db.get().unwrap()).unwrap();
             }
             diesel::sql_query("SELECT pg_advisory_unlock(77001)")
@@ -171,6 +172,9 @@ impl TestApp {
         pairs.push(("WUSHE_DB_POOL_SIZE".into(), "8".into()));
         let mut config = Config::load(&Sources::from_pairs(pairs)).expect("test config is valid");
         config.login_limits.registrations_per_ip = 10_000;
+        // Tests check what happens, not how fast: hundreds of parallel requests on a busy
+        // two-core machine may queue for a connection longer than a real node would allow.
+        config.db_pool_timeout = std::time::Duration::from_secs(60);
         adjust(&mut config);
         let state = AppState::build(config).await.expect("app state builds");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
