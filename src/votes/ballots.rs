@@ -10,7 +10,7 @@
 
 use super::electorate;
 use super::lifecycle;
-use super::store::{self, VoteRow};
+use super::store::VoteRow;
 use super::tally;
 use super::types::{BallotChange, BallotRequest, Channel, Receipt, VoteStatus};
 use crate::db::DbConnection;
@@ -66,9 +66,7 @@ pub fn hold_open(
     at: NaiveDateTime,
 ) -> Result<VoteRow, ApiError> {
     let vote = if lifecycle::is_due(&vote, at) {
-        super::lock(conn, vote.id)?;
-        let fresh = store::find(conn, vote.community_id, vote.id)?;
-        lifecycle::bring_up_to_date(conn, fresh, at)?
+        lifecycle::bring_up_to_date(conn, vote.community_id, vote.id, at)?
     } else {
         vote
     };

@@ -198,15 +198,17 @@ pub fn is_due(vote: &VoteRow, at: NaiveDateTime) -> bool {
     }
 }
 
-/// Applies the transitions due at `at` (in a write transaction) and returns the vote as it
-/// now stands. Done by the system, so the records name no one.
+/// Takes the vote's row lock, applies the transitions due at `at` and returns the vote as it
+/// now stands; inside a write transaction. Done by the system, so the records name no one.
 pub fn bring_up_to_date(
     conn: &mut DbConnection,
-    vote: VoteRow,
+    community_id: i64,
+    vote_id: i64,
     at: NaiveDateTime,
 ) -> Result<VoteRow, ApiError> {
+    super::lock(conn, vote_id)?;
     let system = Actor::default();
-    let mut vote = vote;
+    let mut vote = store::find(conn, community_id, vote_id)?;
     while is_due(&vote, at) {
         match vote.status()? {
             VoteStatus::Scheduled => open(conn, &system, &vote, at)?,
@@ -244,8 +246,7 @@ pub fn sweep(db: &crate::db::Db, at: NaiveDateTime) -> Result<SweepReport, ApiEr
     for vote in due {
         let was_open = vote.status == VoteStatus::Open.as_str();
         let now = crate::db::write_tx(&mut conn, |conn| {
-            let current = store::find(conn, vote.community_id, vote.id)?;
-            bring_up_to_date(conn, current, at)
+            bring_up_to_date(conn, vote.community_id, vote.id, at)
         })?;
         match (was_open, now.status()?) {
             (_, VoteStatus::Closed) => report.closed += 1,

@@ -43,9 +43,7 @@ pub fn current(
         return Ok(vote);
     }
     write_tx(conn, |conn| {
-        super::lock(conn, vote_id)?;
-        let fresh = store::find(conn, community_id, vote_id)?;
-        lifecycle::bring_up_to_date(conn, fresh, at)
+        lifecycle::bring_up_to_date(conn, community_id, vote_id, at)
     })
 }
 
@@ -173,9 +171,7 @@ where
         .db
         .write(move |conn| {
             standing::require(conn, caller.user_id, community_id, permission)?;
-            super::lock(conn, vote_id)?;
-            let vote = store::find(conn, community_id, vote_id)?;
-            let vote = lifecycle::bring_up_to_date(conn, vote, at)?;
+            let vote = lifecycle::bring_up_to_date(conn, community_id, vote_id, at)?;
             work(conn, &caller, &vote, at)?;
             let vote = store::find(conn, community_id, vote_id)?;
             store::view(conn, &vote, Some(caller.user_id))
