@@ -80,34 +80,42 @@ pub fn count(
         }
     }
     let electorate_size = i64::from(vote.electorate_size.unwrap_or(0));
+    let rules = Rules {
+        kind: vote.kind()?,
+        quorum: vote.quorum(),
+        pass: vote.pass_rule(),
+    };
     Ok(decide(
-        vote.kind()?,
+        &rules,
         labels,
         votes,
         ballots_cast,
         electorate_size,
-        vote.quorum(),
-        vote.pass_rule(),
         official,
     ))
+}
+
+/// What decides a vote: its form, its quorum and its pass rule.
+struct Rules {
+    kind: VoteKind,
+    quorum: Fraction,
+    pass: PassRule,
 }
 
 /// The outcome from the counts. Abstentions count as ballots cast, so a yes/no vote passes
 /// only with a majority of everyone who took part (到会人员过半数同意). In a multiple choice
 /// vote each option passes on its own.
-#[allow(clippy::too_many_arguments)]
 fn decide(
-    kind: VoteKind,
+    rules: &Rules,
     labels: Vec<String>,
     votes: Vec<i64>,
     ballots_cast: i64,
     electorate_size: i64,
-    quorum: Fraction,
-    pass: PassRule,
     official: bool,
 ) -> VoteResult {
+    let (quorum, pass) = (rules.quorum, rules.pass);
     let quorum_met = electorate_size > 0 && meets(ballots_cast, electorate_size, quorum, false);
-    let candidates = match kind {
+    let candidates = match rules.kind {
         // Only "yes" can pass; "no" and "abstain" are counted against it.
         VoteKind::YesNo => 1,
         VoteKind::Single | VoteKind::Multiple => votes.len(),
@@ -165,44 +173,21 @@ mod tests {
     #[test]
     fn abstentions_count_against_and_quorum_comes_first() {
         let labels = vec!["同意".into(), "反对".into(), "弃权".into()];
-        let majority = PassRule {
-            share: share(1, 2),
-            inclusive: false,
+        let rules = Rules {
+            kind: VoteKind::YesNo,
+            quorum: share(1, 2),
+            pass: PassRule {
+                share: share(1, 2),
+                inclusive: false,
+            },
         };
         // 5 yes of 10 cast (3 no, 2 abstain): not more than half.
-        let result = decide(
-            VoteKind::YesNo,
-            labels.clone(),
-            vec![5, 3, 2],
-            10,
-            12,
-            share(1, 2),
-            majority,
-            true,
-        );
+        let result = decide(&rules, labels.clone(), vec![5, 3, 2], 10, 12, true);
         assert_eq!(result.outcome, Outcome::NotPassed);
-        let result = decide(
-            VoteKind::YesNo,
-            labels.clone(),
-            vec![6, 2, 2],
-            10,
-            12,
-            share(1, 2),
-            majority,
-            true,
-        );
+        let result = decide(&rules, labels.clone(), vec![6, 2, 2], 10, 12, true);
         assert_eq!((result.outcome, result.winners), (Outcome::Passed, vec![0]));
         // 6 of 12 took part: not more than half of the electorate.
-        let result = decide(
-            VoteKind::YesNo,
-            labels,
-            vec![6, 0, 0],
-            6,
-            12,
-            share(1, 2),
-            majority,
-            true,
-        );
+        let result = decide(&rules, labels, vec![6, 0, 0], 6, 12, true);
         assert_eq!(result.outcome, Outcome::NoQuorum);
         assert!(result.winners.is_empty());
     }
