@@ -7,13 +7,11 @@
 //! latency percentiles and failures, then closes the vote and checks the sealed result holds
 //! every ballot.
 
-use diesel::prelude::*;
 use futures_util::stream::{self, StreamExt};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use wushe::auth::sessions::{self, ClientInfo};
 use wushe::config::{Config, Sources};
-use wushe::schema::topics;
+use wushe::seed::crowd;
 use wushe::state::AppState;
 
 const DEMO_PASSWORD: &str = "Wushe-Demo-2026";
@@ -66,39 +64,11 @@ async fn main() -> Result<(), String> {
     let (topic, tokens) = state
         .db
         .run(move |conn| {
-            let topic: i64 = diesel::insert_into(topics::table)
-                .values((
-                    topics::community_id.eq(1),
-                    topics::title.eq("压测议题"),
-                    topics::body.eq("投票压测"),
-                    topics::special.eq(false),
-                    topics::procedure.eq("standard"),
-                    topics::origin.eq("staff"),
-                    topics::raised_by.eq(1),
-                    topics::cosigners_required.eq(0),
-                    topics::stage.eq("discussion"),
-                    topics::created_at.eq(now),
-                    topics::updated_at.eq(now),
-                ))
-                .returning(topics::id)
-                .get_result(conn)?;
-            let ids =
-                wushe::seed::crowd::verified_residents(conn, 1, voters, None, 16_000_000_000)?;
-            let tokens = ids
-                .into_iter()
-                .map(|id| {
-                    let (session, _) = sessions::create(
-                        conn,
-                        id,
-                        Duration::from_secs(3600),
-                        &ClientInfo {
-                            user_agent: None,
-                            ip: None,
-                        },
-                    )?;
-                    keys.issue(id, &session, None, Duration::from_secs(3600))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let words = ("压测议题", "投票压测");
+            let topic = crowd::topic_in_discussion(conn, 1, 1, words, false, now)?;
+            let ids = crowd::verified_residents(conn, 1, voters, None, 16_000_000_000)?;
+            let signed_in = crowd::sign_in(conn, &keys, &ids, Duration::from_secs(3600))?;
+            let tokens: Vec<String> = signed_in.into_iter().map(|(access, _)| access).collect();
             Ok((topic, tokens))
         })
         .await

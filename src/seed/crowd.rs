@@ -1,12 +1,17 @@
 //! Many verified residents at once, written straight to the database: for load benchmarks
 //! and tests that need a crowd (registering thousands through the API would measure only
 //! password hashing). They have phones but no passwords, so nobody can log in as them; the
-//! caller mints their tokens.
+//! caller signs them in with `sign_in`.
 
+use crate::auth::TokenKeys;
+use crate::auth::sessions::{self, ClientInfo};
 use crate::db::{DbConnection, now};
 use crate::error::ApiError;
-use crate::schema::{households, memberships, users};
+use crate::schema::{households, memberships, topics, users};
+use crate::topics::{Origin, Procedure, TopicStage};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use std::time::Duration;
 
 /// `count` verified residents of `community_id`, each in a household of their own, or all in
 /// `shared_household`. Phones are `phone_from`, `phone_from + 1`, ... (11 digits, unused).
@@ -58,4 +63,53 @@ pub fn verified_residents(
         people.push(user_id);
     }
     Ok(people)
+}
+
+/// Signs each of `user_ids` in, as logging in would: a session of its own and an access
+/// token, both valid for `ttl`. Returns (access token, refresh token) per person.
+pub fn sign_in(
+    conn: &mut DbConnection,
+    keys: &TokenKeys,
+    user_ids: &[i64],
+    ttl: Duration,
+) -> Result<Vec<(String, String)>, ApiError> {
+    let client = ClientInfo {
+        user_agent: None,
+        ip: None,
+    };
+    user_ids
+        .iter()
+        .map(|&id| {
+            let (session, refresh) = sessions::create(conn, id, ttl, &client)?;
+            Ok((keys.issue(id, &session, None, ttl)?, refresh))
+        })
+        .collect()
+}
+
+/// A staff topic already under discussion (raising and accepting it skipped), for a vote to
+/// be set up on.
+pub fn topic_in_discussion(
+    conn: &mut DbConnection,
+    community_id: i64,
+    raised_by: i64,
+    (title, body): (&str, &str),
+    special: bool,
+    at: NaiveDateTime,
+) -> Result<i64, ApiError> {
+    Ok(diesel::insert_into(topics::table)
+        .values((
+            topics::community_id.eq(community_id),
+            topics::title.eq(title),
+            topics::body.eq(body),
+            topics::special.eq(special),
+            topics::procedure.eq(Procedure::Standard.as_str()),
+            topics::origin.eq(Origin::Staff.as_str()),
+            topics::raised_by.eq(raised_by),
+            topics::cosigners_required.eq(0),
+            topics::stage.eq(TopicStage::Discussion.as_str()),
+            topics::created_at.eq(at),
+            topics::updated_at.eq(at),
+        ))
+        .returning(topics::id)
+        .get_result(conn)?)
 }

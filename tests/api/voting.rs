@@ -4,12 +4,10 @@
 use crate::helpers::{TestApp, User};
 use crate::world::{Side, created};
 use chrono::{SecondsFormat, TimeDelta};
-use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
-use wushe::auth::sessions::{self, ClientInfo};
-use wushe::schema::topics;
+use wushe::seed::crowd;
 
 pub fn vote_path(side: &Side, vote: i64, rest: &str) -> String {
     format!("/communities/{}/votes/{vote}{rest}", side.community)
@@ -25,26 +23,10 @@ pub fn in_minutes(app: &TestApp, minutes: i64) -> String {
 /// tested with the topics); `special` ones need two thirds.
 pub async fn topic(app: &TestApp, side: &Side, special: bool) -> i64 {
     let (community, raiser, now) = (side.community, side.staff.id, app.state.clock.now());
+    let words = ("加装电梯", "3栋是否加装电梯，费用按楼层分摊。");
     app.state
         .db
-        .run(move |conn| {
-            Ok(diesel::insert_into(topics::table)
-                .values((
-                    topics::community_id.eq(community),
-                    topics::title.eq("加装电梯"),
-                    topics::body.eq("3栋是否加装电梯，费用按楼层分摊。"),
-                    topics::special.eq(special),
-                    topics::procedure.eq("standard"),
-                    topics::origin.eq("staff"),
-                    topics::raised_by.eq(raiser),
-                    topics::cosigners_required.eq(0),
-                    topics::stage.eq("discussion"),
-                    topics::created_at.eq(now),
-                    topics::updated_at.eq(now),
-                ))
-                .returning(topics::id)
-                .get_result(conn)?)
-        })
+        .run(move |conn| crowd::topic_in_discussion(conn, community, raiser, words, special, now))
         .await
         .unwrap()
 }
@@ -67,29 +49,17 @@ pub async fn crowd(
     app.state
         .db
         .run(move |conn| {
-            let ids = wushe::seed::crowd::verified_residents(
-                conn,
-                community,
-                n,
-                shared_household,
-                first_phone,
-            )?;
-            ids.into_iter()
-                .map(|id| {
-                    let client = ClientInfo {
-                        user_agent: None,
-                        ip: None,
-                    };
-                    let (session, refresh) =
-                        sessions::create(conn, id, Duration::from_secs(86_400), &client)?;
-                    let access = keys.issue(id, &session, None, Duration::from_secs(86_400))?;
-                    Ok(User {
-                        id,
-                        access,
-                        refresh,
-                    })
+            let ids = crowd::verified_residents(conn, community, n, shared_household, first_phone)?;
+            let tokens = crowd::sign_in(conn, &keys, &ids, Duration::from_secs(86_400))?;
+            Ok(ids
+                .into_iter()
+                .zip(tokens)
+                .map(|(id, (access, refresh))| User {
+                    id,
+                    access,
+                    refresh,
                 })
-                .collect()
+                .collect())
         })
         .await
         .unwrap()
