@@ -36,6 +36,8 @@ use utoipa_actix_web::AppExt;
         (name = "projects", description = "Micro-governance projects (社区微治理项目 / 公益创投): proposals by residents and organisations, staff decisions, participants and milestones, and the five societies each project links"),
         (name = "votes", description = "Votes on consultation topics (表决): a frozen electorate, secret ballots with receipts, results hidden until close unless live, the ballot list published for recounts, witnessed proxy ballots and paper ballots confirmed by two officers"),
         (name = "topics", description = "Consultation topics (协商议事, 一事一议, 四议两公开): raised by staff, an organisation or residents with co-signers; accepted, discussed with threaded comments and meeting records, voted on, decided, implemented with public updates and rated by residents (效果共评); the public page of decisions (决议公开)"),
+        (name = "surveys", description = "Satisfaction surveys (满意度测评): built-in templates from the evaluation standards, questions of six kinds with skip logic, an audience frozen at opening, one response per person or household (anonymous ones unlinkable to the respondent), results with satisfaction rates and Wilson intervals, a breakdown by grid that hides small groups, and a CSV export"),
+        (name = "ratings", description = "Service ratings (好差评) after a fulfilled wish, an attended activity or a service-counter case; a poor rating opens a rectification case (整改) with a deadline, a staff reply and the resident's acceptance; good and rectification rates per period"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -817,6 +817,120 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    surveys (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        title -> Text,
+        description -> Nullable<Text>,
+        template -> Nullable<Text>,
+        audience -> Text,
+        activity_id -> Nullable<BigInt>,
+        organisation_id -> Nullable<BigInt>,
+        anonymous -> Bool,
+        allow_edit -> Bool,
+        results_public -> Bool,
+        status -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        audience_size -> Nullable<Integer>,
+        opened_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_questions (id) {
+        id -> BigInt,
+        survey_id -> BigInt,
+        position -> Integer,
+        key -> Text,
+        kind -> Text,
+        prompt -> Text,
+        required -> Bool,
+        options -> Nullable<Text>,
+        tag -> Nullable<Text>,
+        show_if_key -> Nullable<Text>,
+        show_if_values -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    survey_audience (survey_id, user_id) {
+        survey_id -> BigInt,
+        user_id -> BigInt,
+        household_id -> Nullable<BigInt>,
+        responded -> Bool,
+    }
+}
+
+diesel::table! {
+    survey_responses (survey_id, receipt_hash) {
+        survey_id -> BigInt,
+        receipt_hash -> Text,
+        respondent_id -> Nullable<BigInt>,
+        grid_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    survey_answers (survey_id, receipt_hash, question_id, value) {
+        survey_id -> BigInt,
+        receipt_hash -> Text,
+        question_id -> BigInt,
+        value -> Integer,
+        text -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    service_cases (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        resident_id -> BigInt,
+        service -> Text,
+        summary -> Text,
+        status -> Text,
+        handled_by -> BigInt,
+        created_at -> Timestamp,
+        done_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    service_ratings (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        subject -> Text,
+        subject_id -> BigInt,
+        rater_id -> BigInt,
+        grade -> Text,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rectifications (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        rating_id -> BigInt,
+        status -> Text,
+        due_at -> Timestamp,
+        reply -> Nullable<Text>,
+        replied_by -> Nullable<BigInt>,
+        replied_at -> Nullable<Timestamp>,
+        rejections -> Integer,
+        rejection_reason -> Nullable<Text>,
+        accepted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(communities -> regions (region_id));
@@ -833,6 +947,8 @@ diesel::joinable!(activity_credit_rules -> activities (activity_id));
 diesel::joinable!(activity_signups -> activities (activity_id));
 diesel::joinable!(attendance -> activities (activity_id));
 diesel::joinable!(attendance -> users (user_id));
+diesel::joinable!(survey_questions -> surveys (survey_id));
+diesel::joinable!(rectifications -> service_ratings (rating_id));
 diesel::joinable!(organisation_communities -> organisations (organisation_id));
 diesel::joinable!(organisation_members -> organisations (organisation_id));
 diesel::joinable!(wish_claims -> wishes (wish_id));
@@ -903,4 +1019,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     vote_ballots,
     vote_proxies,
     vote_paper_batches,
+    surveys,
+    survey_questions,
+    survey_audience,
+    survey_responses,
+    survey_answers,
+    service_cases,
+    service_ratings,
+    rectifications,
 );

@@ -30,6 +30,9 @@ pub enum Code {
     AlreadyVoted,
     NotInElectorate,
     VoteNotOpen,
+    AlreadyResponded,
+    NotInAudience,
+    SurveyNotOpen,
     PayloadTooLarge,
     RateLimited,
     ServiceUnavailable,
@@ -63,6 +66,9 @@ impl Code {
             Self::AlreadyVoted => "already_voted",
             Self::NotInElectorate => "not_in_electorate",
             Self::VoteNotOpen => "vote_not_open",
+            Self::AlreadyResponded => "already_responded",
+            Self::NotInAudience => "not_in_audience",
+            Self::SurveyNotOpen => "survey_not_open",
             Self::PayloadTooLarge => "payload_too_large",
             Self::RateLimited => "rate_limited",
             Self::ServiceUnavailable => "service_unavailable",
@@ -91,8 +97,10 @@ impl Code {
             | Self::LimitExceeded
             | Self::ScheduleConflict
             | Self::AlreadyVoted
-            | Self::VoteNotOpen => StatusCode::CONFLICT,
-            Self::NotInElectorate => StatusCode::FORBIDDEN,
+            | Self::VoteNotOpen
+            | Self::AlreadyResponded
+            | Self::SurveyNotOpen => StatusCode::CONFLICT,
+            Self::NotInElectorate | Self::NotInAudience => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -176,6 +184,15 @@ impl Code {
                 "You are not in the electorate of this vote",
             ),
             Self::VoteNotOpen => ("表决不在投票时间内", "The vote is not open"),
+            Self::AlreadyResponded => (
+                "您（或您家）已经填写过这份问卷了",
+                "You (or your household) have already answered this survey",
+            ),
+            Self::NotInAudience => (
+                "您不在这份问卷的调查对象中",
+                "You are not in the audience of this survey",
+            ),
+            Self::SurveyNotOpen => ("问卷不在填写时间内", "The survey is not open"),
             Self::PayloadTooLarge => ("请求内容过大", "The request body is too large"),
             Self::RateLimited => (
                 "操作过于频繁，请稍后再试",

@@ -56,6 +56,8 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::organisations::member_routes::routes(cfg);
     crate::projects::routes::routes(cfg);
     crate::projects::work_routes::routes(cfg);
+    crate::surveys::routes::routes(cfg);
+    crate::ratings::routes::routes(cfg);
 }
 
 /// Runs `work` in a write transaction and answers 200 with what it returns: the shape of most

@@ -56,6 +56,15 @@ pub enum Permission {
     ManageVotes,
     /// Close a vote before its time: a recorded act of the committee, with a reason.
     CloseVotesEarly,
+    /// Build, open, close and archive surveys, and read their results, free-text answers and
+    /// CSV export while they run.
+    ManageSurveys,
+    /// Rate a service one received (好差评) and answer the reply to one's poor rating: anyone
+    /// verified in the community.
+    RateServices,
+    /// Record service-counter cases, read the community's ratings and their figures, and reply
+    /// to rectification cases.
+    HandleRatings,
 }
 
 impl Permission {
@@ -96,7 +105,7 @@ impl Permission {
             Self::ManageWishes => &[CommunityAdmin, CommunityStaff, GridWorker, SocialWorker],
             Self::ManageOrganisations => &[PlatformAdmin, CommunityAdmin, CommunityStaff],
             Self::ManageProjects | Self::ManageFund => &[CommunityAdmin, CommunityStaff],
-            Self::Deliberate => &[
+            Self::Deliberate | Self::RateServices => &[
                 CommunityAdmin,
                 CommunityStaff,
                 GridWorker,
@@ -106,6 +115,8 @@ impl Permission {
             ],
             Self::ManageTopics | Self::ManageVotes => &[CommunityAdmin, CommunityStaff],
             Self::CloseVotesEarly => &[CommunityAdmin],
+            Self::ManageSurveys => &[CommunityAdmin, CommunityStaff, SocialWorker],
+            Self::HandleRatings => &[CommunityAdmin, CommunityStaff, GridWorker, SocialWorker],
         }
     }
 }

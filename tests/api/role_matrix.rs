@@ -1054,6 +1054,7 @@ fn endpoints() -> Vec<Endpoint> {
             body: none,
             allowed: Allowed::Roles(STANDING),
         },
+        // Service ratings (好差评) and rectification.
         // Closed votes are public; the others list for people with standing only.
         Endpoint {
             method: Method::GET,
@@ -1062,6 +1063,7 @@ fn endpoints() -> Vec<Endpoint> {
             body: none,
             allowed: Allowed::Public,
         },
+        // Surveys.
         // Last: applying gives the caller standing in the community, changing later cells.
         Endpoint {
             method: Method::POST,
@@ -1082,6 +1084,7 @@ fn topic_path(side: &Side, rest: &str) -> String {
 
 /// Community-scoped operations tested elsewhere, with the reason.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
+    // Surveys.
     (
         "POST /api/v1/communities/{id}/topics/{topic_id}/votes",
         "needs a topic under discussion, one vote pending at a time: vote tests",
@@ -1310,6 +1313,7 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "POST /api/v1/communities/{id}/topics/{topic_id}/comments/{comment_id}/unhide",
         "needs a hidden comment: topics tests",
     ),
+    // Service ratings (好差评) and rectification.
 ];
 
 fn token(world: &World, who: Who) -> Option<&str> {

@@ -1,0 +1,3 @@
+//! Service ratings (好差评) and rectification (整改).
+
+pub mod routes;

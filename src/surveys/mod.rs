@@ -1,0 +1,3 @@
+//! Satisfaction surveys (满意度测评).
+
+pub mod routes;
