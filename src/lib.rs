@@ -27,6 +27,7 @@ pub mod organisations;
 pub mod points;
 pub mod projects;
 pub mod ratings;
+pub mod receipt;
 pub mod regions;
 pub mod rewards;
 pub mod roles;

@@ -1,7 +1,8 @@
 //! `/communities/{id}/votes/{vote_id}/...`: casting and replacing a ballot, checking a
 //! receipt, the ballot list published after close, and witnessed proxy ballots.
 
-use super::ballots::{self, receipt_hash};
+use super::ballots;
+use crate::receipt::receipt_hash;
 use super::electorate;
 use super::proxy::{self, ProxyBallotRequest};
 use super::routes::readable;

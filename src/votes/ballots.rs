@@ -15,39 +15,11 @@ use super::tally;
 use super::types::{BallotChange, BallotRequest, Channel, Receipt, VoteStatus};
 use crate::db::DbConnection;
 use crate::error::{ApiError, Code};
+use crate::receipt::{new_receipt, receipt_hash};
 use crate::schema::vote_ballots;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
-use rand::Rng;
-use sha2::{Digest, Sha256};
-
-/// Unambiguous letters and digits (no 0/O, 1/I/L), as on attendance codes.
-const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-
-/// 20 characters of 31 (about 99 bits), in four groups a person can copy down.
-pub fn new_receipt() -> String {
-    let mut rng = rand::rngs::OsRng;
-    let chars: Vec<char> = (0..20)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
-        .collect();
-    chars
-        .chunks(5)
-        .map(|group| group.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
-/// The published form of a receipt: SHA-256 over it without dashes, in capitals, so a code
-/// typed back in lower case still matches.
-pub fn receipt_hash(receipt: &str) -> String {
-    let normal: String = receipt
-        .chars()
-        .filter(|c| *c != '-')
-        .collect::<String>()
-        .to_ascii_uppercase();
-    hex::encode(Sha256::digest(normal.as_bytes()))
-}
 
 #[derive(diesel::QueryableByName)]
 struct Clock {

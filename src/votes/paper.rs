@@ -3,7 +3,7 @@
 //! papers again and enters their own figures, and only when both agree are the electors
 //! marked as having voted on paper and the ballots put in the box. Both steps are audited.
 
-use super::ballots::{self, receipt_hash};
+use crate::receipt::{new_receipt, receipt_hash};
 use super::electorate;
 use super::store::VoteRow;
 use super::tally;
@@ -257,7 +257,7 @@ pub fn confirm(
     }
     for (choice, count) in &entered.tally {
         for _ in 0..*count {
-            let unheld = receipt_hash(&ballots::new_receipt());
+            let unheld = receipt_hash(&new_receipt());
             diesel::insert_into(vote_ballots::table)
                 .values((
                     vote_ballots::vote_id.eq(vote.id),

@@ -127,19 +127,8 @@ pub struct BallotRequest {
     /// A receipt code the app made up itself (16 to 64 letters and digits). Send the same one
     /// again when retrying after a lost response: the ballot is then answered, not doubled.
     /// Without it the server makes one. Nobody but the voter ever holds it.
-    #[validate(length(min = 16, max = 64), custom(function = "receipt_characters"))]
+    #[validate(length(min = 16, max = 64), custom(function = "crate::receipt::receipt_characters"))]
     pub receipt: Option<String>,
-}
-
-pub fn receipt_characters(receipt: &str) -> Result<(), ValidationError> {
-    if receipt
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        Ok(())
-    } else {
-        Err(ValidationError::new("receipt_characters"))
-    }
 }
 
 /// A ballot replaced before close: the receipt of the ballot, and the new choices.
@@ -148,14 +137,14 @@ pub fn receipt_characters(receipt: &str) -> Result<(), ValidationError> {
 pub struct BallotChange {
     #[validate(length(min = 1, max = 20))]
     pub choices: Vec<i32>,
-    #[validate(length(min = 16, max = 64), custom(function = "receipt_characters"))]
+    #[validate(length(min = 16, max = 64), custom(function = "crate::receipt::receipt_characters"))]
     pub receipt: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiptCheck {
-    #[validate(length(min = 16, max = 64), custom(function = "receipt_characters"))]
+    #[validate(length(min = 16, max = 64), custom(function = "crate::receipt::receipt_characters"))]
     pub receipt: String,
 }
 
