@@ -149,3 +149,34 @@ pub fn now() -> chrono::NaiveDateTime {
     now.duration_trunc(TimeDelta::milliseconds(1))
         .unwrap_or(now)
 }
+
+#[derive(diesel::QueryableByName)]
+struct Window {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    status: String,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    closes_at: chrono::NaiveDateTime,
+}
+
+/// Whether the row `id` of `table` (a vote or a survey: a `status` and a `closes_at`) is
+/// `open` before `at`, holding it so until this write transaction ends: on PostgreSQL a share
+/// lock on the row, which closing (an update) must wait for, so nothing lands after close;
+/// SQLite runs one write transaction at a time.
+pub fn holds_open(
+    conn: &mut DbConnection,
+    table: &'static str,
+    id: i64,
+    at: chrono::NaiveDateTime,
+) -> Result<bool, ApiError> {
+    use diesel::RunQueryDsl;
+    let lock = match conn {
+        DbConnection::Postgres(_) => " FOR SHARE",
+        DbConnection::Sqlite(_) => "",
+    };
+    let window: Window = diesel::sql_query(format!(
+        "SELECT status, closes_at FROM {table} WHERE id = $1{lock}"
+    ))
+    .bind::<diesel::sql_types::BigInt, _>(id)
+    .get_result(conn)?;
+    Ok(window.status == "open" && at < window.closes_at)
+}

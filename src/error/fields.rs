@@ -232,6 +232,21 @@ impl FieldError {
                 "keeps its results hidden until it closes",
             ),
             "already_exists" => ("已经存在", "already exists"),
+            "unknown_question" => ("问卷中没有这道题", "is not a question of this survey"),
+            "not_shown" => (
+                "根据前面的回答，这道题不需要作答",
+                "was not shown, given the earlier answers, and cannot be answered",
+            ),
+            "not_for_kind" => ("不适用于这种类型", "does not apply to this kind"),
+            "assisted_session" => (
+                "代办会话中不能代居民填写问卷",
+                "cannot be given in an assisted session: residents answer for themselves",
+            ),
+            "not_responded" => ("您还没有填写这份问卷", "belongs to no response of yours yet"),
+            "anonymous" => (
+                "匿名问卷不保存答卷与人的关联",
+                "is anonymous: no answers are linked to anyone",
+            ),
             "step_missing" => (
                 "“四议两公开”的上一步尚未记录",
                 "needs the preceding 四议两公开 step recorded first",

@@ -57,6 +57,8 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::projects::routes::routes(cfg);
     crate::projects::work_routes::routes(cfg);
     crate::surveys::routes::routes(cfg);
+    crate::surveys::response_routes::routes(cfg);
+    crate::surveys::result_routes::routes(cfg);
     crate::ratings::routes::routes(cfg);
 }
 

@@ -12,26 +12,16 @@ use super::electorate;
 use super::lifecycle;
 use super::store::VoteRow;
 use super::tally;
-use super::types::{BallotChange, BallotRequest, Channel, Receipt, VoteStatus};
+use super::types::{BallotChange, BallotRequest, Channel, Receipt};
 use crate::db::DbConnection;
 use crate::error::{ApiError, Code};
 use crate::receipt::{new_receipt, receipt_hash};
 use crate::schema::vote_ballots;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text, Timestamp};
 
-#[derive(diesel::QueryableByName)]
-struct Clock {
-    #[diesel(sql_type = Text)]
-    status: String,
-    #[diesel(sql_type = Timestamp)]
-    closes_at: NaiveDateTime,
-}
-
-/// Checks the vote is open at `at`, holding it open until this transaction ends: on
-/// PostgreSQL a share lock on its row, which closing (an update) must wait for, so no
-/// ballot lands after the result is sealed; SQLite runs one write transaction at a time.
+/// Checks the vote is open at `at`, holding it open until this transaction ends (see
+/// `db::holds_open`), so no ballot lands after the result is sealed.
 pub fn hold_open(
     conn: &mut DbConnection,
     vote: VoteRow,
@@ -42,16 +32,7 @@ pub fn hold_open(
     } else {
         vote
     };
-    let lock = match conn {
-        DbConnection::Postgres(_) => " FOR SHARE",
-        DbConnection::Sqlite(_) => "",
-    };
-    let clock: Clock = diesel::sql_query(format!(
-        "SELECT status, closes_at FROM votes WHERE id = $1{lock}"
-    ))
-    .bind::<BigInt, _>(vote.id)
-    .get_result(conn)?;
-    if clock.status != VoteStatus::Open.as_str() || clock.closes_at <= at {
+    if !crate::db::holds_open(conn, "votes", vote.id, at)? {
         return Err(ApiError::new(Code::VoteNotOpen));
     }
     Ok(vote)
