@@ -242,7 +242,10 @@ impl FieldError {
                 "代办会话中不能代居民填写问卷",
                 "cannot be given in an assisted session: residents answer for themselves",
             ),
-            "not_responded" => ("您还没有填写这份问卷", "belongs to no response of yours yet"),
+            "not_responded" => (
+                "您还没有填写这份问卷",
+                "belongs to no response of yours yet",
+            ),
             "anonymous" => (
                 "匿名问卷不保存答卷与人的关联",
                 "is anonymous: no answers are linked to anyone",

@@ -101,11 +101,11 @@ pub fn mark_responded(
         .filter(survey_audience::survey_id.eq(survey.id))
         .filter(survey_audience::responded.eq(false));
     let marked = match (survey.audience()?, entry.household_id) {
-        (Audience::Households, Some(household)) => diesel::update(
-            unanswered.filter(survey_audience::household_id.eq(household)),
-        )
-        .set(survey_audience::responded.eq(true))
-        .execute(conn)?,
+        (Audience::Households, Some(household)) => {
+            diesel::update(unanswered.filter(survey_audience::household_id.eq(household)))
+                .set(survey_audience::responded.eq(true))
+                .execute(conn)?
+        }
         _ => diesel::update(unanswered.filter(survey_audience::user_id.eq(user_id)))
             .set(survey_audience::responded.eq(true))
             .execute(conn)?,

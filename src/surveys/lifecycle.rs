@@ -73,17 +73,25 @@ pub fn publish(
     if survey.closes_at <= at {
         return Err(ApiError::invalid_field("closes_at", "in_the_past"));
     }
-    step(conn, actor, survey, (SurveyStatus::Draft, SurveyStatus::Scheduled), at)?;
+    step(
+        conn,
+        actor,
+        survey,
+        (SurveyStatus::Draft, SurveyStatus::Scheduled),
+        at,
+    )?;
     bring_up_to_date(conn, survey.community_id, survey.id, at)
 }
 
-fn open(
-    conn: &mut DbConnection,
-    survey: &SurveyRow,
-    at: NaiveDateTime,
-) -> Result<(), ApiError> {
+fn open(conn: &mut DbConnection, survey: &SurveyRow, at: NaiveDateTime) -> Result<(), ApiError> {
     let system = Actor::default();
-    step(conn, &system, survey, (SurveyStatus::Scheduled, SurveyStatus::Open), at)?;
+    step(
+        conn,
+        &system,
+        survey,
+        (SurveyStatus::Scheduled, SurveyStatus::Open),
+        at,
+    )?;
     let size = audience::freeze(conn, survey)?;
     diesel::update(surveys::table.find(survey.id))
         .set((
@@ -101,7 +109,13 @@ pub fn close(
     survey: &SurveyRow,
     at: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    step(conn, actor, survey, (SurveyStatus::Open, SurveyStatus::Closed), at)?;
+    step(
+        conn,
+        actor,
+        survey,
+        (SurveyStatus::Open, SurveyStatus::Closed),
+        at,
+    )?;
     diesel::update(surveys::table.find(survey.id))
         .set(surveys::closed_at.eq(at))
         .execute(conn)?;
@@ -127,7 +141,13 @@ pub fn archive(
     at: NaiveDateTime,
 ) -> Result<SurveyRow, ApiError> {
     let survey = bring_up_to_date(conn, survey.community_id, survey.id, at)?;
-    step(conn, actor, &survey, (SurveyStatus::Closed, SurveyStatus::Archived), at)?;
+    step(
+        conn,
+        actor,
+        &survey,
+        (SurveyStatus::Closed, SurveyStatus::Archived),
+        at,
+    )?;
     store::find(conn, survey.community_id, survey.id)
 }
 

@@ -202,7 +202,14 @@ pub fn prepare(specs: &[QuestionSpec]) -> Result<Vec<Question>, ApiError> {
             fault("key", "duplicate");
         }
         if let Err(e) = crate::http::text::multi_line(&spec.prompt) {
-            fault("prompt", if e.code == "blank" { "blank" } else { "control_characters" });
+            fault(
+                "prompt",
+                if e.code == "blank" {
+                    "blank"
+                } else {
+                    "control_characters"
+                },
+            );
         } else if spec.prompt.chars().count() > MAX_PROMPT {
             fault("prompt", "length");
         }

@@ -30,7 +30,10 @@ fn check<'q>(questions: &'q [Question], answers: &Answers) -> Result<Checked<'q>
     let mut checked: Checked<'q> = Vec::new();
     for key in answers.keys() {
         if !questions.iter().any(|q| &q.key == key) {
-            errors.push(FieldError::new(format!("answers.{key}"), "unknown_question"));
+            errors.push(FieldError::new(
+                format!("answers.{key}"),
+                "unknown_question",
+            ));
         }
     }
     for question in questions {

@@ -162,7 +162,9 @@ fn by_grid(
                 grid_id: *grid_id,
                 grid_name: grid_id.and_then(|g| grid_names.get(&g).cloned()),
                 answered: *answered,
-                mean: scored(question).then(|| stats::mean(counts.clone())).flatten(),
+                mean: scored(question)
+                    .then(|| stats::mean(counts.clone()))
+                    .flatten(),
                 satisfaction: satisfaction(question, &counts, *answered),
             }
         })
@@ -220,7 +222,9 @@ pub fn compute(
             prompt: question.prompt.clone(),
             tag: question.tag,
             answered: total,
-            mean: scored(question).then(|| stats::mean(counts.clone())).flatten(),
+            mean: scored(question)
+                .then(|| stats::mean(counts.clone()))
+                .flatten(),
             distribution: counts
                 .into_iter()
                 .map(|(value, count)| ValueCount {

@@ -34,7 +34,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// The survey as it stands at `at`, applying a due opening or closing first (in a write
 /// transaction of its own: not for use inside one).
-fn current(conn: &mut DbConnection, survey: SurveyRow, at: NaiveDateTime) -> Result<SurveyRow, ApiError> {
+fn current(
+    conn: &mut DbConnection,
+    survey: SurveyRow,
+    at: NaiveDateTime,
+) -> Result<SurveyRow, ApiError> {
     if !lifecycle::is_due(&survey, at) {
         return Ok(survey);
     }
@@ -213,7 +217,12 @@ where
 {
     let at = state.clock.now();
     crate::http::write_ok(state, move |conn| {
-        standing::require(conn, caller.user_id, community_id, Permission::ManageSurveys)?;
+        standing::require(
+            conn,
+            caller.user_id,
+            community_id,
+            Permission::ManageSurveys,
+        )?;
         let survey = store::find(conn, community_id, survey_id)?;
         let survey = work(conn, &caller, &survey, at)?;
         store::view(conn, &survey, Some(caller.user_id))
@@ -231,9 +240,12 @@ async fn publish(
     caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
-    step(&state, caller, path.into_inner(), |conn, caller, survey, at| {
-        lifecycle::publish(conn, &caller.into(), survey, at)
-    })
+    step(
+        &state,
+        caller,
+        path.into_inner(),
+        |conn, caller, survey, at| lifecycle::publish(conn, &caller.into(), survey, at),
+    )
     .await
 }
 
@@ -246,9 +258,12 @@ async fn close(
     caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
-    step(&state, caller, path.into_inner(), |conn, caller, survey, at| {
-        lifecycle::close_early(conn, &caller.into(), survey, at)
-    })
+    step(
+        &state,
+        caller,
+        path.into_inner(),
+        |conn, caller, survey, at| lifecycle::close_early(conn, &caller.into(), survey, at),
+    )
     .await
 }
 
@@ -261,8 +276,11 @@ async fn archive(
     caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
-    step(&state, caller, path.into_inner(), |conn, caller, survey, at| {
-        lifecycle::archive(conn, &caller.into(), survey, at)
-    })
+    step(
+        &state,
+        caller,
+        path.into_inner(),
+        |conn, caller, survey, at| lifecycle::archive(conn, &caller.into(), survey, at),
+    )
     .await
 }

@@ -158,7 +158,12 @@ fn checked(
     community_id: i64,
     body: &SurveyRequest,
 ) -> Result<Vec<Question>, ApiError> {
-    standing::require(conn, caller.user_id, community_id, Permission::ManageSurveys)?;
+    standing::require(
+        conn,
+        caller.user_id,
+        community_id,
+        Permission::ManageSurveys,
+    )?;
     body.validate()?;
     let questions = questions_of(body)?;
     check_audience(conn, community_id, body)?;

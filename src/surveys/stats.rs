@@ -101,7 +101,10 @@ mod tests {
     fn wilson_intervals_match_published_values() {
         // Newcombe (1998) and Brown, Cai & DasGupta (2001) tabulate these.
         let r = Rate::of(8, 10);
-        assert_eq!((r.rate, r.low, r.high), (Some(0.8), Some(0.4902), Some(0.9433)));
+        assert_eq!(
+            (r.rate, r.low, r.high),
+            (Some(0.8), Some(0.4902), Some(0.9433))
+        );
         let r = Rate::of(0, 10);
         assert_eq!((r.low, r.high), (Some(0.0), Some(0.2775)));
         let r = Rate::of(90, 100);

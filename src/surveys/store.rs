@@ -144,7 +144,10 @@ pub fn list(
         Shown::Everything => {}
         Shown::Published => query = query.filter(surveys::status.ne(SurveyStatus::Draft.as_str())),
         Shown::PublicResults => {
-            let closed = [SurveyStatus::Closed.as_str(), SurveyStatus::Archived.as_str()];
+            let closed = [
+                SurveyStatus::Closed.as_str(),
+                SurveyStatus::Archived.as_str(),
+            ];
             query = query
                 .filter(surveys::results_public.eq(true))
                 .filter(surveys::status.eq_any(closed));

@@ -35,7 +35,11 @@ fn likert(key: &str, prompt: &str, tag: Tag) -> QuestionSpec {
 fn suggestions() -> QuestionSpec {
     QuestionSpec {
         required: false,
-        ..question("suggestions", QuestionKind::FreeText, "您对社区还有哪些意见和建议？")
+        ..question(
+            "suggestions",
+            QuestionKind::FreeText,
+            "您对社区还有哪些意见和建议？",
+        )
     }
 }
 
@@ -43,9 +47,16 @@ fn suggestions() -> QuestionSpec {
 fn security_concerns() -> QuestionSpec {
     QuestionSpec {
         options: Some(
-            ["入室盗窃", "电动车被盗或充电安全", "电信诈骗", "消防隐患", "邻里纠纷", "其他"]
-                .map(String::from)
-                .to_vec(),
+            [
+                "入室盗窃",
+                "电动车被盗或充电安全",
+                "电信诈骗",
+                "消防隐患",
+                "邻里纠纷",
+                "其他",
+            ]
+            .map(String::from)
+            .to_vec(),
         ),
         show_if: Some(ShowIf {
             question: "security".to_owned(),
@@ -66,14 +77,42 @@ fn urban() -> Template {
         description: "按湖南省和谐社区示范创建标准（2022）六个方面测评，1 分为非常不满意，5 分为非常满意；4 分及以上计为满意。",
         source: "湖南省和谐社区示范创建标准（2022，城市社区）",
         questions: vec![
-            likert("self_governance", "您对社区居民自治、议事协商工作是否满意？", Tag::GovernanceSatisfaction),
-            likert("management", "您对社区管理（物业、停车、秩序）是否满意？", Tag::GovernanceSatisfaction),
-            likert("services", "您对社区公共服务（便民服务站、上门服务、志愿服务）是否满意？", Tag::ServiceSatisfaction),
-            likert("security", "您对社区治安状况是否满意？", Tag::SecuritySatisfaction),
+            likert(
+                "self_governance",
+                "您对社区居民自治、议事协商工作是否满意？",
+                Tag::GovernanceSatisfaction,
+            ),
+            likert(
+                "management",
+                "您对社区管理（物业、停车、秩序）是否满意？",
+                Tag::GovernanceSatisfaction,
+            ),
+            likert(
+                "services",
+                "您对社区公共服务（便民服务站、上门服务、志愿服务）是否满意？",
+                Tag::ServiceSatisfaction,
+            ),
+            likert(
+                "security",
+                "您对社区治安状况是否满意？",
+                Tag::SecuritySatisfaction,
+            ),
             security_concerns(),
-            likert("environment", "您对社区环境卫生和绿化是否满意？", Tag::EnvironmentSatisfaction),
-            likert("civility", "您对社区文明和谐、邻里关系是否满意？", Tag::CivilitySatisfaction),
-            likert("overall", "总体而言，您对本社区是否满意？", Tag::ResidentSatisfaction),
+            likert(
+                "environment",
+                "您对社区环境卫生和绿化是否满意？",
+                Tag::EnvironmentSatisfaction,
+            ),
+            likert(
+                "civility",
+                "您对社区文明和谐、邻里关系是否满意？",
+                Tag::CivilitySatisfaction,
+            ),
+            likert(
+                "overall",
+                "总体而言，您对本社区是否满意？",
+                Tag::ResidentSatisfaction,
+            ),
             suggestions(),
         ],
     }
@@ -86,14 +125,42 @@ fn rural() -> Template {
         description: "按湖南省和谐社区示范创建标准（2022）农村社区六个方面测评，1 分为非常不满意，5 分为非常满意；4 分及以上计为满意。",
         source: "湖南省和谐社区示范创建标准（2022，农村社区）",
         questions: vec![
-            likert("village_organisation", "您对村级组织建设和村干部工作是否满意？", Tag::GovernanceSatisfaction),
-            likert("democracy", "您对村务公开、民主议事和村民自治是否满意？", Tag::GovernanceSatisfaction),
-            likert("services", "您对村级公共服务（一站式服务、帮扶服务）是否满意？", Tag::ServiceSatisfaction),
-            likert("security", "您对本村社会治安状况是否满意？", Tag::SecuritySatisfaction),
+            likert(
+                "village_organisation",
+                "您对村级组织建设和村干部工作是否满意？",
+                Tag::GovernanceSatisfaction,
+            ),
+            likert(
+                "democracy",
+                "您对村务公开、民主议事和村民自治是否满意？",
+                Tag::GovernanceSatisfaction,
+            ),
+            likert(
+                "services",
+                "您对村级公共服务（一站式服务、帮扶服务）是否满意？",
+                Tag::ServiceSatisfaction,
+            ),
+            likert(
+                "security",
+                "您对本村社会治安状况是否满意？",
+                Tag::SecuritySatisfaction,
+            ),
             security_concerns(),
-            likert("customs", "您对本村乡风民风、移风易俗是否满意？", Tag::CivilitySatisfaction),
-            likert("environment", "您对村容村貌和人居环境是否满意？", Tag::EnvironmentSatisfaction),
-            likert("overall", "总体而言，您对本村是否满意？", Tag::ResidentSatisfaction),
+            likert(
+                "customs",
+                "您对本村乡风民风、移风易俗是否满意？",
+                Tag::CivilitySatisfaction,
+            ),
+            likert(
+                "environment",
+                "您对村容村貌和人居环境是否满意？",
+                Tag::EnvironmentSatisfaction,
+            ),
+            likert(
+                "overall",
+                "总体而言，您对本村是否满意？",
+                Tag::ResidentSatisfaction,
+            ),
             suggestions(),
         ],
     }
@@ -108,9 +175,17 @@ fn activity_feedback() -> Template {
         questions: vec![
             QuestionSpec {
                 tag: Some(Tag::ServiceSatisfaction),
-                ..question("overall", QuestionKind::GoodAveragePoor, "您对本次活动的总体评价？")
+                ..question(
+                    "overall",
+                    QuestionKind::GoodAveragePoor,
+                    "您对本次活动的总体评价？",
+                )
             },
-            question("recommend", QuestionKind::ZeroToTen, "您有多大可能向邻居推荐下次活动？（0–10）"),
+            question(
+                "recommend",
+                QuestionKind::ZeroToTen,
+                "您有多大可能向邻居推荐下次活动？（0–10）",
+            ),
             QuestionSpec {
                 required: false,
                 ..question("improve", QuestionKind::FreeText, "有什么可以做得更好？")

@@ -97,7 +97,10 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyRequest {
-    #[validate(length(min = 1, max = 100), custom(function = "crate::http::text::single_line"))]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "crate::http::text::single_line")
+    )]
     pub title: String,
     #[validate(length(max = 2000), custom(function = "crate::http::text::multi_line"))]
     pub description: Option<String>,

@@ -2,7 +2,6 @@
 //! receipt, the ballot list published after close, and witnessed proxy ballots.
 
 use super::ballots;
-use crate::receipt::receipt_hash;
 use super::electorate;
 use super::proxy::{self, ProxyBallotRequest};
 use super::routes::readable;
@@ -15,6 +14,7 @@ use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, Code, Problem};
 use crate::http::Json;
+use crate::receipt::receipt_hash;
 use crate::roles::{Permission, standing};
 use crate::schema::vote_ballots;
 use crate::state::AppState;

@@ -3,7 +3,6 @@
 //! papers again and enters their own figures, and only when both agree are the electors
 //! marked as having voted on paper and the ballots put in the box. Both steps are audited.
 
-use crate::receipt::{new_receipt, receipt_hash};
 use super::electorate;
 use super::store::VoteRow;
 use super::tally;
@@ -12,6 +11,7 @@ use crate::audit::{self, Actor, Change};
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, Code};
+use crate::receipt::{new_receipt, receipt_hash};
 use crate::schema::{vote_ballots, vote_paper_batches as batches};
 use crate::stored_enum;
 use chrono::{DateTime, NaiveDateTime, Utc};

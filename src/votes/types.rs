@@ -127,7 +127,10 @@ pub struct BallotRequest {
     /// A receipt code the app made up itself (16 to 64 letters and digits). Send the same one
     /// again when retrying after a lost response: the ballot is then answered, not doubled.
     /// Without it the server makes one. Nobody but the voter ever holds it.
-    #[validate(length(min = 16, max = 64), custom(function = "crate::receipt::receipt_characters"))]
+    #[validate(
+        length(min = 16, max = 64),
+        custom(function = "crate::receipt::receipt_characters")
+    )]
     pub receipt: Option<String>,
 }
 
@@ -137,14 +140,20 @@ pub struct BallotRequest {
 pub struct BallotChange {
     #[validate(length(min = 1, max = 20))]
     pub choices: Vec<i32>,
-    #[validate(length(min = 16, max = 64), custom(function = "crate::receipt::receipt_characters"))]
+    #[validate(
+        length(min = 16, max = 64),
+        custom(function = "crate::receipt::receipt_characters")
+    )]
     pub receipt: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiptCheck {
-    #[validate(length(min = 16, max = 64), custom(function = "crate::receipt::receipt_characters"))]
+    #[validate(
+        length(min = 16, max = 64),
+        custom(function = "crate::receipt::receipt_characters")
+    )]
     pub receipt: String,
 }
 
