@@ -1064,6 +1064,26 @@ fn endpoints() -> Vec<Endpoint> {
             allowed: Allowed::Public,
         },
         // Surveys.
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/surveys",
+            path: |s| format!("/communities/{}/surveys", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/surveys",
+            path: |s| format!("/communities/{}/surveys", s.community),
+            body: |_, _, _| {
+                Some(json!({
+                    "title": "满意度测评", "audience": "residents",
+                    "opens_at": "2030-01-01T00:00:00Z", "closes_at": "2030-01-31T00:00:00Z",
+                    "questions": [{"key": "q", "kind": "likert", "prompt": "满意吗？"}],
+                }))
+            },
+            allowed: Allowed::Roles(VOLUNTEER_MANAGERS),
+        },
         // Last: applying gives the caller standing in the community, changing later cells.
         Endpoint {
             method: Method::POST,
@@ -1085,6 +1105,46 @@ fn topic_path(side: &Side, rest: &str) -> String {
 /// Community-scoped operations tested elsewhere, with the reason.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     // Surveys.
+    (
+        "GET /api/v1/communities/{id}/surveys/{survey_id}",
+        "a draft for staff only, others for people with standing, closed public ones for all: survey tests",
+    ),
+    (
+        "PUT /api/v1/communities/{id}/surveys/{survey_id}",
+        "only a draft, by staff: survey tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/surveys/{survey_id}/publish",
+        "a draft publishes once, by staff: survey tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/surveys/{survey_id}/close",
+        "an open survey closes once, by staff: survey tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/surveys/{survey_id}/archive",
+        "only a closed survey, by staff: survey tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/surveys/{survey_id}/responses",
+        "only the frozen audience, once: survey tests and survey races",
+    ),
+    (
+        "PUT /api/v1/communities/{id}/surveys/{survey_id}/responses/mine",
+        "needs one's own response in a survey allowing edits: survey tests",
+    ),
+    (
+        "GET /api/v1/communities/{id}/surveys/{survey_id}/responses/mine",
+        "needs one's own response to a named survey: survey tests",
+    ),
+    (
+        "GET /api/v1/communities/{id}/surveys/{survey_id}/results",
+        "staff while open, everyone once closed when public: survey result tests",
+    ),
+    (
+        "GET /api/v1/communities/{id}/surveys/{survey_id}/export.csv",
+        "staff only, needs responses: survey result tests",
+    ),
     (
         "POST /api/v1/communities/{id}/topics/{topic_id}/votes",
         "needs a topic under discussion, one vote pending at a time: vote tests",
