@@ -7,58 +7,17 @@
 //! latency percentiles and failures, then closes the vote and checks the sealed result holds
 //! every ballot.
 
-use futures_util::stream::{self, StreamExt};
-use serde_json::{Value, json};
+mod load;
+
+use load::{drive, login, post, setting};
+use serde_json::json;
 use std::time::{Duration, Instant};
-use wushe::config::{Config, Sources};
 use wushe::seed::crowd;
-use wushe::state::AppState;
-
-const DEMO_PASSWORD: &str = "Wushe-Demo-2026";
-
-fn setting(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -> (u16, Value) {
-    let response = client.post(url).bearer_auth(token).json(&body).send().await;
-    match response {
-        Ok(r) => (r.status().as_u16(), r.json().await.unwrap_or(Value::Null)),
-        Err(_) => (0, Value::Null),
-    }
-}
-
-async fn login(client: &reqwest::Client, base: &str, phone: &str) -> Result<String, String> {
-    let (status, body) = post(
-        client,
-        format!("{base}/auth/login"),
-        "",
-        json!({ "login": phone, "password": DEMO_PASSWORD }),
-    )
-    .await;
-    body["access_token"]
-        .as_str()
-        .map(String::from)
-        .ok_or(format!("login {phone}: {status} {body}"))
-}
 
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let (voters, concurrency) = (setting("VOTERS", 3000), setting("CONCURRENCY", 32));
-    let config = Config::load(&Sources::from_env_and_file(None)?)?;
-    let state = AppState::build(config).await?;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-    let server = wushe::http::server(state.clone(), listener, None).map_err(|e| e.to_string())?;
-    tokio::spawn(server);
-    let base = format!("http://127.0.0.1:{port}/api/v1");
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(concurrency)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let (state, base, client) = load::start(concurrency).await?;
 
     let (keys, now) = (state.tokens.clone(), state.clock.now());
     let (topic, tokens) = state
@@ -97,35 +56,12 @@ async fn main() -> Result<(), String> {
     )
     .await;
 
-    let started = Instant::now();
-    let mut results: Vec<(u16, Duration)> = stream::iter(tokens.iter().enumerate())
-        .map(|(i, token)| {
-            let (client, url) = (&client, format!("{base}/communities/1/votes/{vote}/ballot"));
-            async move {
-                let sent = Instant::now();
-                let (status, _) = post(client, url, token, json!({ "choices": [i % 3] })).await;
-                (status, sent.elapsed())
-            }
-        })
-        .buffer_unordered(concurrency)
-        .collect()
-        .await;
-    let elapsed = started.elapsed();
-    results.sort_by_key(|(_, latency)| *latency);
-    let at = |q: f64| {
-        results[((results.len() as f64 * q) as usize).min(results.len() - 1)]
-            .1
-            .as_secs_f64()
-            * 1000.0
-    };
-    let failed = results.iter().filter(|(status, _)| *status != 201).count();
-    println!(
-        "{voters} ballots, {concurrency} in flight: {:.0} ballots/s; p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {failed} not 201",
-        voters as f64 / elapsed.as_secs_f64(),
-        at(0.5),
-        at(0.99),
-        at(1.0)
-    );
+    let url = format!("{base}/communities/1/votes/{vote}/ballot");
+    let failed = drive("ballots", &tokens, concurrency, 201, |i, token| {
+        let (client, url) = (&client, url.clone());
+        async move { post(client, url, &token, json!({ "choices": [i % 3] })).await.0 }
+    })
+    .await;
 
     let admin = login(&client, &base, "13800000011").await?;
     let closing = Instant::now();

@@ -66,6 +66,9 @@ enum Command {
     /// Open votes whose opening time has come (freezing their electorate) and close those
     /// whose closing time has passed (sealing their result).
     SweepVotes,
+    /// Open surveys whose opening time has come (freezing their audience) and close those
+    /// whose closing time has passed.
+    SweepSurveys,
 }
 
 pub fn main() -> ExitCode {
@@ -210,6 +213,15 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 "{} votes opened, {} votes closed",
                 report.opened, report.closed
             );
+            Ok(())
+        }
+        Command::SweepSurveys => {
+            let (db, at) = (state.db.clone(), state.clock.now());
+            let moved = actix_web::web::block(move || crate::surveys::lifecycle::sweep(&db, at))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+            println!("{moved} surveys opened or closed");
             Ok(())
         }
     }
