@@ -25,7 +25,10 @@ async fn main() -> Result<(), String> {
         .run(move |conn| {
             let ids = crowd::verified_residents(conn, 1, respondents, None, 15_000_000_000)?;
             let signed_in = crowd::sign_in(conn, &keys, &ids, Duration::from_secs(3600))?;
-            Ok(signed_in.into_iter().map(|(access, _)| access).collect::<Vec<_>>())
+            Ok(signed_in
+                .into_iter()
+                .map(|(access, _)| access)
+                .collect::<Vec<_>>())
         })
         .await
         .map_err(|e| format!("{e:?}"))?;
@@ -61,12 +64,19 @@ async fn main() -> Result<(), String> {
         if i % 10 == 0 {
             answers["suggestions"] = json!("希望增加夜间巡逻");
         }
-        async move { post(client, url, &token, json!({ "answers": answers })).await.0 }
+        async move {
+            post(client, url, &token, json!({ "answers": answers }))
+                .await
+                .0
+        }
     })
     .await;
 
     let timed = |what: &'static str, started: Instant| {
-        println!("{what} in {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
+        println!(
+            "{what} in {:.0} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
     };
     let started = Instant::now();
     let results: serde_json::Value = client

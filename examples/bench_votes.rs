@@ -59,7 +59,11 @@ async fn main() -> Result<(), String> {
     let url = format!("{base}/communities/1/votes/{vote}/ballot");
     let failed = drive("ballots", &tokens, concurrency, 201, |i, token| {
         let (client, url) = (&client, url.clone());
-        async move { post(client, url, &token, json!({ "choices": [i % 3] })).await.0 }
+        async move {
+            post(client, url, &token, json!({ "choices": [i % 3] }))
+                .await
+                .0
+        }
     })
     .await;
 

@@ -90,7 +90,10 @@ where
             .as_secs_f64()
             * 1000.0
     };
-    let failed = results.iter().filter(|(status, _)| *status != expected).count();
+    let failed = results
+        .iter()
+        .filter(|(status, _)| *status != expected)
+        .count();
     println!(
         "{} {what}, {concurrency} in flight: {:.0} {what}/s; p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {failed} not {expected}",
         tokens.len(),

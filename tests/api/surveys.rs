@@ -504,6 +504,52 @@ async fn built_in_templates_make_a_ready_survey(app: TestApp) {
     responded(&app, a, survey, &a.resident, answers).await;
 }
 
+async fn an_activity_or_organisation_survey_asks_only_its_people(app: TestApp) {
+    let w = world::build(&app).await;
+    let a = &w.a;
+    let people = crowd(&app, a, 3, None).await;
+    // people[0] attended (verified), people[1] was turned away, people[2] never came.
+    for (person, status) in [(&people[0], "verified"), (&people[1], "rejected")] {
+        let now = if app.on_postgres() {
+            "NOW()"
+        } else {
+            "CURRENT_TIMESTAMP"
+        };
+        app.sql(&format!(
+            "INSERT INTO attendance (activity_id, user_id, source, started_at, ended_at, minutes, \
+             status, created_at) VALUES ({}, {}, 'check_in', {now}, {now}, 60, '{status}', {now})",
+            a.activity, person.id
+        ))
+        .await;
+    }
+    let attendees = json!({"audience": "activity", "activity_id": a.activity});
+    let survey = open_survey(&app, a, every_kind(), attendees).await;
+    let (_, view) = app.get(&survey_path(a, survey, ""), a.staff.token()).await;
+    assert_eq!(view["audience_size"], 1, "{view}");
+    responded(&app, a, survey, &people[0], content()).await;
+    for outsider in [&people[1], &people[2], &a.resident] {
+        let (status, problem) = respond(&app, a, survey, outsider, content()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    }
+    // The organisation's members: its leader, the side's resident.
+    let members = json!({"audience": "organisation", "organisation_id": a.organisation});
+    let survey = open_survey(&app, a, every_kind(), members).await;
+    let listed = app
+        .count(&format!(
+            "SELECT COUNT(*) AS n FROM organisation_members WHERE organisation_id = {}",
+            a.organisation
+        ))
+        .await;
+    let (_, view) = app
+        .get(&survey_path(a, survey, ""), a.resident.token())
+        .await;
+    assert_eq!(view["audience_size"].as_i64(), Some(listed));
+    assert_eq!(view["me"]["in_audience"], true);
+    responded(&app, a, survey, &a.resident, content()).await;
+    let (status, _) = respond(&app, a, survey, &people[0], content()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
 crate::backend_tests!(
     every_kind_is_answered_and_read_back,
     each_bad_answer_names_its_field_and_writes_nothing,
@@ -511,4 +557,5 @@ crate::backend_tests!(
     a_survey_runs_from_draft_to_archive_with_its_audience_frozen,
     a_survey_closes_by_itself_and_a_retry_is_answered_again,
     built_in_templates_make_a_ready_survey,
+    an_activity_or_organisation_survey_asks_only_its_people,
 );
