@@ -2,12 +2,13 @@
 //! it done, after which the resident may rate it. Staff see the resident's name, never their
 //! phone or address.
 
+use super::moved;
 use super::types::{CaseFilter, CaseRequest, CaseStatus, CaseView};
 use crate::audit::{self, Change};
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::db::enums::parse_text;
-use crate::error::{ApiError, Code};
+use crate::error::ApiError;
 use crate::http::pagination::Page;
 use crate::memberships::store::is_verified;
 use crate::roles::{Permission, standing};
@@ -142,9 +143,7 @@ pub fn mark_done(
         cases::done_at.eq(now),
     ))
     .execute(conn)?;
-    if changed == 0 {
-        return Err(ApiError::new(Code::InvalidState).with_field("status", "invalid_transition"));
-    }
+    moved(changed)?;
     recorded(conn, caller, case_id, "service_case.done", Some(&before))
 }
 

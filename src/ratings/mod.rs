@@ -20,3 +20,14 @@ pub mod rectification_routes;
 pub mod routes;
 pub mod store;
 pub mod types;
+
+use crate::error::{ApiError, Code};
+
+/// 409 unless an update guarded by the expected status changed its row: of two racing
+/// steps on a case, the second finds the status moved on.
+fn moved(changed: usize) -> Result<(), ApiError> {
+    if changed == 0 {
+        return Err(ApiError::new(Code::InvalidState).with_field("status", "invalid_transition"));
+    }
+    Ok(())
+}

@@ -2,12 +2,13 @@
 //! resident who rated accepts the reply (closing the case) or rejects it, which reopens the
 //! case with a new deadline. Whether a case is overdue is computed when read.
 
+use super::moved;
 use super::types::{RectificationBrief, RectificationStatus as Status, RectificationView};
 use crate::audit::{self, Change};
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::db::enums::parse_text;
-use crate::error::{ApiError, Code};
+use crate::error::ApiError;
 use crate::roles::{Permission, standing};
 use crate::schema::{rectifications as rect, service_ratings as ratings, users};
 use chrono::{NaiveDateTime, TimeDelta};
@@ -162,15 +163,6 @@ pub fn open(
     recorded(conn, caller, id, ("rectification.opened", None), now)
 }
 
-/// 409 unless an update guarded by the expected status changed the row: of two racing
-/// steps, the second finds the status moved on.
-fn moved(changed: usize) -> Result<(), ApiError> {
-    if changed == 0 {
-        return Err(ApiError::new(Code::InvalidState).with_field("status", "invalid_transition"));
-    }
-    Ok(())
-}
-
 /// Staff reply to an open case.
 pub fn reply(
     conn: &mut DbConnection,
@@ -238,57 +230,43 @@ fn for_rater(
     view(conn, row, now)
 }
 
-/// The rater accepts the reply: the case is closed.
-pub fn accept(
+/// The rater answers the reply: accepting it closes the case; rejecting it (with a reason)
+/// reopens the case with a new deadline.
+pub fn answer(
     conn: &mut DbConnection,
     caller: &Caller,
     key: (i64, i64),
+    rejection: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<RectificationView, ApiError> {
     let before = for_rater(conn, caller, key, now)?;
-    let replied = rect::status.eq(Status::Replied.as_str());
-    let changed = diesel::update(rect::table.find(key.1).filter(replied))
-        .set((
-            rect::status.eq(Status::Accepted.as_str()),
-            rect::accepted_at.eq(now),
-            rect::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let replied = rect::table
+        .find(key.1)
+        .filter(rect::status.eq(Status::Replied.as_str()));
+    let (changed, action) = match rejection {
+        None => (
+            diesel::update(replied)
+                .set((
+                    rect::status.eq(Status::Accepted.as_str()),
+                    rect::accepted_at.eq(now),
+                    rect::updated_at.eq(now),
+                ))
+                .execute(conn)?,
+            "rectification.accepted",
+        ),
+        Some(reason) => (
+            diesel::update(replied)
+                .set((
+                    rect::status.eq(Status::Open.as_str()),
+                    rect::rejections.eq(rect::rejections + 1),
+                    rect::rejection_reason.eq(reason.trim()),
+                    rect::due_at.eq(now + TIME_TO_REPLY),
+                    rect::updated_at.eq(now),
+                ))
+                .execute(conn)?,
+            "rectification.rejected",
+        ),
+    };
     moved(changed)?;
-    recorded(
-        conn,
-        caller,
-        key.1,
-        ("rectification.accepted", Some(&before)),
-        now,
-    )
-}
-
-/// The rater rejects the reply with a reason: the case reopens with a new deadline.
-pub fn reject(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    key: (i64, i64),
-    reason: &str,
-    now: NaiveDateTime,
-) -> Result<RectificationView, ApiError> {
-    let before = for_rater(conn, caller, key, now)?;
-    let replied = rect::status.eq(Status::Replied.as_str());
-    let changed = diesel::update(rect::table.find(key.1).filter(replied))
-        .set((
-            rect::status.eq(Status::Open.as_str()),
-            rect::rejections.eq(rect::rejections + 1),
-            rect::rejection_reason.eq(reason.trim()),
-            rect::due_at.eq(now + TIME_TO_REPLY),
-            rect::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    moved(changed)?;
-    recorded(
-        conn,
-        caller,
-        key.1,
-        ("rectification.rejected", Some(&before)),
-        now,
-    )
+    recorded(conn, caller, key.1, (action, Some(&before)), now)
 }

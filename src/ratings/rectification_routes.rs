@@ -111,7 +111,7 @@ async fn accept(
 ) -> ApiResult<HttpResponse> {
     let (key, now) = (path.into_inner(), state.clock.now());
     write_ok(&state, move |conn| {
-        rectification::accept(conn, &caller, key, now)
+        rectification::answer(conn, &caller, key, None, now)
     })
     .await
 }
@@ -133,7 +133,7 @@ async fn reject(
         state.clock.now(),
     );
     write_ok(&state, move |conn| {
-        rectification::reject(conn, &caller, key, &reason, now)
+        rectification::answer(conn, &caller, key, Some(&reason), now)
     })
     .await
 }

@@ -103,6 +103,20 @@ async fn attended_activity(app: &TestApp, side: &Side, attendee: &User, absent: 
     id
 }
 
+/// Another verified resident of the side's household, 居民乙.
+async fn second_resident(app: &TestApp, side: &Side) -> User {
+    let phone = "13911112222";
+    world::verified_resident(
+        app,
+        side.community,
+        side.household,
+        &side.staff,
+        phone,
+        "居民乙",
+    )
+    .await
+}
+
 fn reveals_contact(body: &Value) -> bool {
     let text = body.to_string();
     PHONES.iter().any(|p| text.contains(p)) || text.contains("栋") || text.contains("\"phone\"")
@@ -504,15 +518,7 @@ async fn service_cases_are_recorded_for_verified_residents(app: TestApp) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "unknown_field",
     );
-    let other = world::verified_resident(
-        &app,
-        a.community,
-        a.household,
-        &a.staff,
-        "13911112222",
-        "居民乙",
-    )
-    .await;
+    let other = second_resident(&app, a).await;
     let first = open_case(&app, a, a.resident.id).await;
     let second = done_case(&app, a, other.id).await;
     let done = path(a, &format!("/service-cases/{second}/done"));
@@ -584,15 +590,7 @@ fn rate_of(count: i64, of: i64, basis_points: Value) -> Value {
 async fn the_figures_of_a_period_are_counted_by_hand(app: TestApp) {
     let world = world::build(&app).await;
     let (a, b) = (&world.a, &world.b);
-    let two = world::verified_resident(
-        &app,
-        a.community,
-        a.household,
-        &a.staff,
-        "13911112222",
-        "居民乙",
-    )
-    .await;
+    let two = second_resident(&app, a).await;
     let (one, two) = (&a.resident, &two);
     let wish = fulfilled_wish(&app, a, one).await;
     let mut given = vec![rated(&app, a, one, ("wish", wish), "good").await];
