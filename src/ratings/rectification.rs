@@ -177,7 +177,11 @@ pub fn reply(
         community_id,
         Permission::HandleRatings,
     )?;
-    let (row, _) = find(conn, community_id, id)?;
+    let (row, rater_id) = find(conn, community_id, id)?;
+    // Nobody answers a complaint of their own (staff rate services too).
+    if rater_id == caller.user_id {
+        return Err(ApiError::forbidden());
+    }
     let before = view(conn, row, now)?;
     let changed = diesel::update(
         rect::table

@@ -106,8 +106,6 @@ async fn ratings_page(
     own: bool,
     filter: RatingFilter,
 ) -> ApiResult<HttpResponse> {
-    // Dates are checked before the database is asked anything.
-    DateRange::parse(filter.from.as_deref(), filter.to.as_deref())?;
     let query = PageQuery {
         cursor: filter.cursor.clone(),
         limit: filter.limit,

@@ -83,6 +83,7 @@ pub struct CaseView {
 #[into_params(parameter_in = Query)]
 pub struct CaseFilter {
     pub status: Option<CaseStatus>,
+    /// One resident's cases (staff; `/mine` is always the caller's own).
     pub resident_id: Option<i64>,
     pub cursor: Option<String>,
     pub limit: Option<i64>,

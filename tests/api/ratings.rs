@@ -476,6 +476,20 @@ async fn a_poor_rating_is_rectified_until_the_resident_accepts(app: TestApp) {
         ids(&read(&app, &path(b, "/rectifications"), &b.staff).await),
         Vec::<i64>::new()
     );
+
+    // Staff are served too; nobody answers a complaint of their own.
+    let wish = fulfilled_wish(&app, a, &a.grid_worker).await;
+    let own = rated(&app, a, &a.grid_worker, ("wish", wish), "poor").await;
+    let own = path(
+        a,
+        &format!("/rectifications/{}/reply", own["rectification"]["id"]),
+    );
+    refused(
+        app.post(&own, a.grid_worker.token(), reply("已处理")).await,
+        StatusCode::FORBIDDEN,
+        "",
+    );
+    world::done(&app, &own, &a.staff, reply("已处理")).await;
 }
 
 async fn service_cases_are_recorded_for_verified_residents(app: TestApp) {
