@@ -145,6 +145,8 @@ impl FieldError {
                 "is the team's only leader; appoint another leader first",
             ),
             "invalid_month" => ("月份格式应为 YYYY-MM", "must be a month as YYYY-MM"),
+            "invalid_date" => ("日期格式应为 YYYY-MM-DD", "must be a date as YYYY-MM-DD"),
+            "before_from" => ("不能早于起始日期", "must not be before the start date"),
             "exactly_one" => (
                 "与同组字段须且只能填写一项",
                 "must be the one alternative given (exactly one is required)",
@@ -249,6 +251,20 @@ impl FieldError {
             "anonymous" => (
                 "匿名问卷不保存答卷与人的关联",
                 "is anonymous: no answers are linked to anyone",
+            ),
+            "not_completed" => (
+                "服务尚未完成（或已取消），暂不能评价",
+                "is not a completed service (not finished yet, or cancelled)",
+            ),
+            "not_a_party" => ("您不是该服务的服务对象", "is not a service you received"),
+            "attendance_unverified" => (
+                "您的出勤记录尚待组织者核实",
+                "has your attendance still awaiting the organiser's review",
+            ),
+            "already_rated" => ("您已经评价过了", "has already been rated by you"),
+            "own_case" => (
+                "不能为自己登记办件",
+                "must be someone else: nobody records a case of their own",
             ),
             "step_missing" => (
                 "“四议两公开”的上一步尚未记录",

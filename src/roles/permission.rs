@@ -65,6 +65,9 @@ pub enum Permission {
     /// Record service-counter cases, read the community's ratings and their figures, and reply
     /// to rectification cases.
     HandleRatings,
+    /// Read a community's good and rectification rates for a period: its staff, and the
+    /// region and platform admins who rate communities on them.
+    ViewRatingFigures,
 }
 
 impl Permission {
@@ -117,6 +120,14 @@ impl Permission {
             Self::CloseVotesEarly => &[CommunityAdmin],
             Self::ManageSurveys => &[CommunityAdmin, CommunityStaff, SocialWorker],
             Self::HandleRatings => &[CommunityAdmin, CommunityStaff, GridWorker, SocialWorker],
+            Self::ViewRatingFigures => &[
+                PlatformAdmin,
+                RegionAdmin,
+                CommunityAdmin,
+                CommunityStaff,
+                GridWorker,
+                SocialWorker,
+            ],
         }
     }
 }

@@ -19,6 +19,7 @@ mod organisations;
 mod points;
 mod project_societies;
 mod projects;
+mod ratings;
 mod rewards;
 mod rewards_races;
 mod role_matrix;

@@ -1055,6 +1055,97 @@ fn endpoints() -> Vec<Endpoint> {
             allowed: Allowed::Roles(STANDING),
         },
         // Service ratings (好差评) and rectification.
+        // The member was verified above, so rates like a resident. Posting a rating of the
+        // side's activity, which has not taken place, is 409 for everyone allowed.
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/service-cases",
+            path: |s| format!("/communities/{}/service-cases", s.community),
+            body: |s, _, _| {
+                Some(
+                    json!({ "resident_id": s.resident.id, "service": "居住证办理", "summary": "矩阵测试" }),
+                )
+            },
+            allowed: Allowed::Roles(&[CommunityAdmin, Staff, GridWorker, SocialWorker]),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/service-cases",
+            path: |s| format!("/communities/{}/service-cases", s.community),
+            body: none,
+            allowed: Allowed::Roles(&[CommunityAdmin, Staff, GridWorker, SocialWorker]),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/service-cases/mine",
+            path: |s| format!("/communities/{}/service-cases/mine", s.community),
+            body: none,
+            allowed: Allowed::Roles(STANDING),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/ratings",
+            path: |s| format!("/communities/{}/ratings", s.community),
+            body: |s, _, _| {
+                Some(json!({ "subject": "activity", "subject_id": s.activity, "grade": "good" }))
+            },
+            allowed: Allowed::Roles(&[
+                CommunityAdmin,
+                Staff,
+                GridWorker,
+                SocialWorker,
+                Volunteer,
+                Resident,
+                Member,
+            ]),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/ratings/mine",
+            path: |s| format!("/communities/{}/ratings/mine", s.community),
+            body: none,
+            allowed: Allowed::Roles(STANDING),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/ratings",
+            path: |s| format!("/communities/{}/ratings", s.community),
+            body: none,
+            allowed: Allowed::Roles(&[CommunityAdmin, Staff, GridWorker, SocialWorker]),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/ratings/summary",
+            path: |s| {
+                format!(
+                    "/communities/{}/ratings/summary?from=2026-10-01&to=2026-12-31",
+                    s.community
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(&[
+                PlatformAdmin,
+                RegionAdmin,
+                CommunityAdmin,
+                Staff,
+                GridWorker,
+                SocialWorker,
+            ]),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/rectifications",
+            path: |s| format!("/communities/{}/rectifications", s.community),
+            body: none,
+            allowed: Allowed::Roles(&[CommunityAdmin, Staff, GridWorker, SocialWorker]),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/rectifications/mine",
+            path: |s| format!("/communities/{}/rectifications/mine", s.community),
+            body: none,
+            allowed: Allowed::Roles(STANDING),
+        },
         // Closed votes are public; the others list for people with standing only.
         Endpoint {
             method: Method::GET,
@@ -1374,6 +1465,22 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "needs a hidden comment: topics tests",
     ),
     // Service ratings (好差评) and rectification.
+    (
+        "POST /api/v1/communities/{id}/service-cases/{case_id}/done",
+        "needs a case recorded, done once: ratings tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/rectifications/{rectification_id}/reply",
+        "needs a poor rating: ratings tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/rectifications/{rectification_id}/accept",
+        "needs a poor rating answered, by its rater only: ratings tests",
+    ),
+    (
+        "POST /api/v1/communities/{id}/rectifications/{rectification_id}/reject",
+        "needs a poor rating answered, by its rater only: ratings tests",
+    ),
 ];
 
 fn token(world: &World, who: Who) -> Option<&str> {

@@ -58,7 +58,7 @@ fn request(app: &TestApp) -> Value {
 }
 
 /// Posts and publishes a wish for `by`; returns its id.
-async fn published(app: &TestApp, side: &Side, by: &User) -> i64 {
+pub async fn published(app: &TestApp, side: &Side, by: &User) -> i64 {
     let posted = world::created(app, &wishes(side, ""), by, request(app)).await;
     let id = posted["id"].as_i64().unwrap();
     let (status, body) = app
@@ -68,7 +68,7 @@ async fn published(app: &TestApp, side: &Side, by: &User) -> i64 {
     id
 }
 
-async fn claim(app: &TestApp, side: &Side, id: i64, by: &User) -> (StatusCode, Value) {
+pub async fn claim(app: &TestApp, side: &Side, id: i64, by: &User) -> (StatusCode, Value) {
     app.post(
         &wish(side, id, "/claim"),
         by.token(),

@@ -123,6 +123,8 @@ CREATE TABLE service_ratings (
     UNIQUE (subject, subject_id, rater_id)
 );
 CREATE INDEX service_ratings_community ON service_ratings (community_id, created_at);
+-- A resident's own ratings, newest first.
+CREATE INDEX service_ratings_rater ON service_ratings (rater_id, id);
 
 -- 整改: opened by a poor rating; staff reply by the deadline, the resident accepts the reply
 -- or rejects it (which reopens the case with a new deadline).
@@ -139,6 +141,10 @@ CREATE TABLE rectifications (
     rejection_reason TEXT,
     accepted_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
-    updated_at TIMESTAMP NOT NULL
+    updated_at TIMESTAMP NOT NULL,
+    CHECK (rejections >= 0),
+    -- A reopened case keeps its last (rejected) reply for staff to answer better.
+    CHECK (status = 'open' OR (reply IS NOT NULL AND replied_at IS NOT NULL)),
+    CHECK ((status = 'accepted') = (accepted_at IS NOT NULL))
 );
 CREATE INDEX rectifications_community ON rectifications (community_id, status, due_at);
