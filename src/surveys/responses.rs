@@ -120,15 +120,9 @@ fn write_answers(
     Ok(())
 }
 
-/// The answers stored under `hash`, in their wire form.
-pub fn answers_of(
-    conn: &mut DbConnection,
-    survey_id: i64,
-    questions: &[Question],
-    hash: &str,
-) -> Result<Answers, ApiError> {
-    let rows = stored_rows(conn, survey_id, hash)?;
-    Ok(questions
+/// Answer rows in their wire form, by question key.
+fn rendered(questions: &[Question], rows: &[(i64, i32, Option<String>)]) -> Answers {
+    questions
         .iter()
         .filter_map(|q| {
             let stored: Vec<Stored> = rows
@@ -138,7 +132,17 @@ pub fn answers_of(
                 .collect();
             (!stored.is_empty()).then(|| (q.key.clone(), q.render(&stored)))
         })
-        .collect())
+        .collect()
+}
+
+/// The answers stored under `hash`, in their wire form.
+fn answers_of(
+    conn: &mut DbConnection,
+    survey_id: i64,
+    questions: &[Question],
+    hash: &str,
+) -> Result<Answers, ApiError> {
+    Ok(rendered(questions, &stored_rows(conn, survey_id, hash)?))
 }
 
 /// The open survey and the caller's audience entry, inside the write transaction. Answering
@@ -181,7 +185,7 @@ pub fn submit(
     let hash = receipt_hash(&receipt);
     if !audience::mark_responded(conn, &survey, caller.user_id, entry)? {
         if body.receipt.is_some() && stored_rows(conn, survey.id, &hash)? == rows {
-            let answers = answers_of(conn, survey.id, &questions, &hash)?;
+            let answers = rendered(&questions, &rows);
             return Ok((
                 ResponseReceipt {
                     receipt: Some(receipt),
@@ -210,7 +214,7 @@ pub fn submit(
         ))
         .execute(conn)?;
     write_answers(conn, survey.id, &hash, &rows)?;
-    let answers = answers_of(conn, survey.id, &questions, &hash)?;
+    let answers = rendered(&questions, &rows);
     Ok((
         ResponseReceipt {
             receipt: Some(receipt),
@@ -270,7 +274,7 @@ pub fn edit(
     write_answers(conn, survey.id, &hash, &rows)?;
     Ok(ResponseReceipt {
         receipt: body.receipt.clone(),
-        answers: answers_of(conn, survey.id, &questions, &hash)?,
+        answers: rendered(&questions, &rows),
     })
 }
 

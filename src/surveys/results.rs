@@ -133,11 +133,15 @@ fn satisfaction(question: &Question, counts: &[(i32, i64)], answered: i64) -> Op
     Some(Rate::of(satisfied, answered))
 }
 
-fn scored(question: &Question) -> bool {
-    matches!(
+/// The mean of a scored question's counts (Likert, 0–10, good/average/poor as 3/2/1).
+fn mean(question: &Question, counts: &[(i32, i64)]) -> Option<f64> {
+    let scored = matches!(
         question.kind,
         QuestionKind::Likert | QuestionKind::ZeroToTen | QuestionKind::GoodAveragePoor
-    )
+    );
+    scored
+        .then(|| stats::mean(counts.iter().copied()))
+        .flatten()
 }
 
 fn by_grid(
@@ -162,9 +166,7 @@ fn by_grid(
                 grid_id: *grid_id,
                 grid_name: grid_id.and_then(|g| grid_names.get(&g).cloned()),
                 answered: *answered,
-                mean: scored(question)
-                    .then(|| stats::mean(counts.clone()))
-                    .flatten(),
+                mean: mean(question, &counts),
                 satisfaction: satisfaction(question, &counts, *answered),
             }
         })
@@ -222,9 +224,7 @@ pub fn compute(
             prompt: question.prompt.clone(),
             tag: question.tag,
             answered: total,
-            mean: scored(question)
-                .then(|| stats::mean(counts.clone()))
-                .flatten(),
+            mean: mean(question, &counts),
             distribution: counts
                 .into_iter()
                 .map(|(value, count)| ValueCount {
