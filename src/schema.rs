@@ -931,6 +931,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    evaluation_standards (id) {
+        id -> BigInt,
+        code -> Text,
+        version -> Integer,
+        name -> Text,
+        region_id -> Nullable<BigInt>,
+        community_kind -> Text,
+        definition -> Text,
+        retired -> Bool,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    manual_indicator_values (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        key -> Text,
+        period -> Text,
+        period_start -> Timestamp,
+        period_end -> Timestamp,
+        value -> BigInt,
+        evidence -> Text,
+        note -> Nullable<Text>,
+        status -> Text,
+        entered_by -> BigInt,
+        entered_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    indicator_snapshots (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        standard_id -> BigInt,
+        period -> Text,
+        period_kind -> Text,
+        composite -> BigInt,
+        stars -> Nullable<Integer>,
+        eligible -> Bool,
+        passed -> Bool,
+        detail -> Text,
+        #[sql_name = "final"]
+        is_final -> Bool,
+        computed_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        published_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(communities -> regions (region_id));
@@ -949,6 +1004,8 @@ diesel::joinable!(attendance -> activities (activity_id));
 diesel::joinable!(attendance -> users (user_id));
 diesel::joinable!(survey_questions -> surveys (survey_id));
 diesel::joinable!(rectifications -> service_ratings (rating_id));
+diesel::joinable!(indicator_snapshots -> evaluation_standards (standard_id));
+diesel::joinable!(indicator_snapshots -> communities (community_id));
 diesel::joinable!(organisation_communities -> organisations (organisation_id));
 diesel::joinable!(organisation_members -> organisations (organisation_id));
 diesel::joinable!(wish_claims -> wishes (wish_id));
@@ -1027,4 +1084,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_cases,
     service_ratings,
     rectifications,
+    evaluation_standards,
+    manual_indicator_values,
+    indicator_snapshots,
 );

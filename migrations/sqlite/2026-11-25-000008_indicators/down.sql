@@ -1,0 +1,12 @@
+DROP INDEX activities_starts;
+DROP INDEX fund_donations_recorded;
+DROP INDEX surveys_closed;
+DROP INDEX topic_events_kind;
+DROP INDEX votes_closed;
+DROP INDEX wish_claims_confirmed;
+DROP INDEX wishes_published;
+DROP INDEX volunteer_profiles_created;
+DROP INDEX memberships_verified_at;
+DROP TABLE indicator_snapshots;
+DROP TABLE manual_indicator_values;
+DROP TABLE evaluation_standards;
