@@ -1,0 +1,169 @@
+//! The district: a province → city → district → five streets, and 100 communities on them
+//! (the fifth street is a township of 20 villages), each filled with a year of activity and
+//! committed on its own.
+
+use crate::dice::{Dice, days, year_start};
+use crate::people::{self, Community};
+use crate::sink::{NULL, Sink, Table, row};
+use crate::{consultation, feedback, societies, volunteering, wishes};
+
+const COMMUNITIES: usize = 100;
+const STREETS: [&str; 5] = [
+    "岳麓街道",
+    "望月湖街道",
+    "桔子洲街道",
+    "银盆岭街道",
+    "莲花镇",
+];
+
+pub fn generate(sink: &mut Sink, dice: &mut Dice, scale: f64) -> Result<(), String> {
+    let (streets, region_admin) = regions(sink, dice);
+    sink.commit()?;
+    let mut street_organisations: Vec<Vec<i64>> = vec![Vec::new(); streets.len()];
+    for n in 0..COMMUNITIES {
+        let street = n % streets.len();
+        let rural = street == streets.len() - 1;
+        // Villages are smaller and quieter than urban communities.
+        let own_size = if rural {
+            dice.real(0.35, 0.7)
+        } else {
+            dice.real(0.7, 1.45)
+        };
+        let mut community = Community {
+            id: sink.id(Table::Communities),
+            rural,
+            size: scale * own_size,
+            quality: dice.real(0.7, 0.99),
+            region_admin,
+            admins: Vec::new(),
+            staff: Vec::new(),
+            social_workers: Vec::new(),
+            grids: Vec::new(),
+            households: Vec::new(),
+            residents: Vec::new(),
+            volunteers: Vec::new(),
+        };
+        people::populate(sink, dice, &mut community);
+        let organisations =
+            societies::organisations(sink, dice, &community, &mut street_organisations[street]);
+        societies::social_workers(sink, dice, &community);
+        let served = volunteering::activities(sink, dice, &community);
+        let confirmed = wishes::wishes(sink, dice, &community);
+        feedback::ratings(sink, dice, &community, &served, &confirmed);
+        consultation::topics(sink, dice, &community);
+        feedback::surveys(sink, dice, &community);
+        societies::donations(sink, dice, &community);
+        societies::projects(sink, dice, &community, &organisations, &confirmed);
+        let areas = societies::manual_values(sink, dice, &community);
+        record(sink, &community, &streets[street], n, areas);
+        sink.commit()?;
+        if (n + 1) % 10 == 0 {
+            eprintln!("{} communities written", n + 1);
+        }
+    }
+    Ok(())
+}
+
+/// A region, with its materialised path (`/1/2/3/`).
+struct Region {
+    id: i64,
+    name: String,
+    path: String,
+}
+
+/// The region tree and the district's civil-affairs officer (region_admin). Returns the
+/// streets and the officer's id.
+fn regions(sink: &mut Sink, dice: &mut Dice) -> (Vec<Region>, i64) {
+    let at = year_start() - days(400);
+    let province = region(sink, None, "province", "湖南省", at);
+    let city = region(sink, Some(&province), "city", "长沙市", at);
+    let district = region(sink, Some(&city), "district", "岳麓区", at);
+    let streets = STREETS
+        .iter()
+        .map(|name| region(sink, Some(&district), "street", name, at))
+        .collect();
+    let officer = people::user(sink, dice, "民政干部", at);
+    let grant = sink.id(Table::RoleGrants);
+    sink.add(
+        Table::RoleGrants,
+        row![
+            grant,
+            officer,
+            "region_admin",
+            NULL,
+            district.id,
+            NULL,
+            at,
+            NULL,
+            NULL
+        ],
+    );
+    (streets, officer)
+}
+
+fn region(
+    sink: &mut Sink,
+    parent: Option<&Region>,
+    level: &str,
+    name: &str,
+    at: chrono::NaiveDateTime,
+) -> Region {
+    let id = sink.id(Table::Regions);
+    let path = format!("{}{id}/", parent.map_or("/", |p| p.path.as_str()));
+    let code = format!("43{id:04}");
+    sink.add(
+        Table::Regions,
+        row![
+            id,
+            parent.map(|p| p.id),
+            level,
+            name,
+            code,
+            path.as_str(),
+            at
+        ],
+    );
+    Region {
+        id,
+        name: name.to_owned(),
+        path,
+    }
+}
+
+/// The community's own record, with the households and verified residents it ended the
+/// year with: written last, as only then are they known (the commit writes it first).
+fn record(
+    sink: &mut Sink,
+    community: &Community,
+    street: &Region,
+    n: usize,
+    (facility, room): (i64, i64),
+) {
+    let street_name = &street.name;
+    let kind = if community.rural { "rural" } else { "urban" };
+    let name = if community.rural {
+        format!("{street_name}第{}村", n / 5 + 1)
+    } else {
+        format!("{street_name}第{}社区", n / 5 + 1)
+    };
+    let code = format!("430104{:06}", community.id);
+    let address = format!("长沙市岳麓区{street_name}");
+    sink.add(
+        Table::Communities,
+        row![
+            community.id,
+            street.id,
+            name,
+            code,
+            kind,
+            address,
+            community.households.len() as i64,
+            community.residents.len() as i64,
+            facility,
+            room,
+            community.staff.len() as i64,
+            year_start() - days(400),
+            year_start()
+        ],
+    );
+}
