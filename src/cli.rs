@@ -69,6 +69,19 @@ enum Command {
     /// Open surveys whose opening time has come (freezing their audience) and close those
     /// whose closing time has passed.
     SweepSurveys,
+    /// Compute indicator snapshots for a period (`2026-10`, `2026-Q4` or `2026`): every
+    /// community's metrics, scored against each standard that rates it. A closed period
+    /// already computed is skipped unless --recompute, which recomputes it with the standard
+    /// versions it used, giving the same figures.
+    ComputeIndicators {
+        #[arg(long)]
+        period: String,
+        /// Only this community.
+        #[arg(long)]
+        community: Option<i64>,
+        #[arg(long)]
+        recompute: bool,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -222,6 +235,33 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .map_err(|e| e.to_string())?
                 .map_err(|e| e.to_string())?;
             println!("{moved} surveys opened or closed");
+            Ok(())
+        }
+        Command::ComputeIndicators {
+            period,
+            community,
+            recompute,
+        } => {
+            use crate::indicators::snapshots::{compute, plan::Scope};
+            let period = crate::indicators::period::Period::parse(&period)
+                .ok_or("--period must be a month 2026-10, a quarter 2026-Q4 or a year 2026")?;
+            let scope = community.map_or(Scope::All, Scope::Community);
+            let (at, began) = (state.clock.now(), std::time::Instant::now());
+            let report = state
+                .db
+                .run(move |conn| {
+                    compute::run(conn, period, scope, recompute, at, &Default::default())
+                })
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "computed {} snapshots for {} communities (period {}, {} changed) in {} ms",
+                report.snapshots,
+                report.communities,
+                report.period,
+                report.changed,
+                began.elapsed().as_millis()
+            );
             Ok(())
         }
     }

@@ -19,6 +19,7 @@ pub mod db;
 pub mod error;
 pub mod fund;
 pub mod http;
+pub mod indicators;
 pub mod kv;
 pub mod ledger;
 pub mod memberships;

@@ -87,6 +87,15 @@ impl Change {
         }
     }
 
+    /// A change to something of the whole platform (a built-in evaluation standard).
+    pub fn platform(
+        action: &'static str,
+        target_type: &'static str,
+        target_id: impl ToString,
+    ) -> Self {
+        Self::new(action, target_type, target_id)
+    }
+
     pub fn grant(scope: Scope, action: &'static str, grant_id: i64) -> Self {
         match scope {
             Scope::Community(id) => Self::in_community(id, action, "role_grant", grant_id),

@@ -60,6 +60,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::surveys::response_routes::routes(cfg);
     crate::surveys::result_routes::routes(cfg);
     crate::ratings::routes::routes(cfg);
+    crate::indicators::routes(cfg);
 }
 
 /// Runs `work` in a write transaction and answers 200 with what it returns: the shape of most

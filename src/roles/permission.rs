@@ -68,6 +68,15 @@ pub enum Permission {
     /// Read a community's good and rectification rates for a period: its staff, and the
     /// region and platform admins who rate communities on them.
     ViewRatingFigures,
+    /// Read the community's indicator values, scores, ranks and charts.
+    ViewIndicators,
+    /// Compute the community's indicators for a period on demand.
+    ComputeIndicators,
+    /// Enter manual indicator values (facility area, incidents) with their evidence.
+    EnterManualIndicators,
+    /// Approve or reject manual indicator values: the region's civil-affairs staff, never
+    /// the community that entered them.
+    ApproveManualIndicators,
 }
 
 impl Permission {
@@ -128,6 +137,19 @@ impl Permission {
                 GridWorker,
                 SocialWorker,
             ],
+            Self::ViewIndicators => &[
+                PlatformAdmin,
+                RegionAdmin,
+                CommunityAdmin,
+                CommunityStaff,
+                GridWorker,
+                SocialWorker,
+            ],
+            Self::ComputeIndicators => {
+                &[PlatformAdmin, RegionAdmin, CommunityAdmin, CommunityStaff]
+            }
+            Self::EnterManualIndicators => &[CommunityAdmin, CommunityStaff],
+            Self::ApproveManualIndicators => &[PlatformAdmin, RegionAdmin],
         }
     }
 }

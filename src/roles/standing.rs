@@ -61,7 +61,7 @@ pub fn path_ids(path: &str) -> Vec<i64> {
     path.split('/').filter_map(|p| p.parse().ok()).collect()
 }
 
-fn is_platform_admin(conn: &mut DbConnection, user_id: i64) -> Result<bool, ApiError> {
+pub fn is_platform_admin(conn: &mut DbConnection, user_id: i64) -> Result<bool, ApiError> {
     Ok(users::table
         .find(user_id)
         .select(users::is_platform_admin)

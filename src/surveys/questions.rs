@@ -15,7 +15,7 @@ const MAX_KEY: usize = 32;
 pub const MAX_TEXT_ANSWER: usize = 2000;
 
 /// Stored forms of good / average / poor: ordered, so that "higher is better" as on scales.
-const GOOD: i32 = 3;
+pub const GOOD: i32 = 3;
 const AVERAGE: i32 = 2;
 const POOR: i32 = 1;
 

@@ -1,0 +1,182 @@
+//! Scoring a community's values against a standard: each indicator 0–100 by its rule, each
+//! dimension the weighted mean of its indicators, the composite the weighted mean of the
+//! dimensions (as shown, rounded to four places), stars by band, and every hard threshold
+//! checked. Integer arithmetic throughout, so a hand calculation gives the same digits.
+
+use super::definition::{Definition, Direction, Indicator, Rule, Source};
+use crate::indicators::measure::Measure;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Evaluation {
+    /// Weighted mean of the dimension scores, 0–100.
+    pub composite: Measure,
+    /// Stars earned by the composite; `null` for a standard without star bands.
+    pub stars: Option<u8>,
+    /// Every hard threshold met.
+    pub eligible: bool,
+    /// Eligible, and the composite reaches the pass score.
+    pub passed: bool,
+    pub dimensions: Vec<DimensionScore>,
+    pub indicators: Vec<IndicatorScore>,
+    /// The hard thresholds not met, with why.
+    pub failed_thresholds: Vec<ThresholdFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DimensionScore {
+    pub key: String,
+    pub name: String,
+    pub weight: u32,
+    pub score: Measure,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct IndicatorScore {
+    pub key: String,
+    pub name: String,
+    pub dimension: String,
+    pub source: Source,
+    /// `null` when there is nothing to compute it from (no residents, no answers, no
+    /// approved manual value).
+    pub value: Option<Measure>,
+    pub target: Measure,
+    pub score: Measure,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hard_threshold: Option<Measure>,
+}
+
+crate::stored_enum! {
+    /// Why a hard threshold failed.
+    pub enum FailureReason {
+        /// The value is below a minimum.
+        Below => "below",
+        /// The value is above a maximum.
+        Above => "above",
+        /// There is no value to check.
+        NoValue => "no_value",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ThresholdFailure {
+    pub indicator: String,
+    pub threshold: Measure,
+    pub value: Option<Measure>,
+    pub reason: FailureReason,
+}
+
+fn meets(direction: Direction, value: Measure, bound: Measure) -> bool {
+    match direction {
+        Direction::AtLeast => value >= bound,
+        Direction::AtMost => value <= bound,
+    }
+}
+
+/// The indicator's score for `value`, 0–100.
+pub fn score(indicator: &Indicator, value: Option<Measure>) -> Measure {
+    let Some(value) = value else {
+        return Measure::ZERO;
+    };
+    let (direction, target) = (indicator.direction, indicator.target);
+    match (&indicator.rule, direction) {
+        (Rule::Linear, Direction::AtLeast) => Measure::HUNDRED
+            .scaled(value.max(Measure::ZERO).raw(), target.raw())
+            .map_or(Measure::ZERO, |s| s.min(Measure::HUNDRED)),
+        (Rule::Linear, Direction::AtMost) if value <= target => Measure::HUNDRED,
+        (Rule::Linear, Direction::AtMost) => Measure::HUNDRED
+            .scaled(target.raw(), value.raw())
+            .unwrap_or(Measure::ZERO),
+        (Rule::Threshold, _) if meets(direction, value, target) => Measure::HUNDRED,
+        (Rule::Threshold, _) => Measure::ZERO,
+        (Rule::Banded(bands), _) => bands
+            .iter()
+            .filter(|band| meets(direction, value, band.bound))
+            .map(|band| band.score)
+            .max()
+            .unwrap_or(Measure::ZERO),
+    }
+}
+
+/// `Σ weight × score / Σ weight`, rounded to four places.
+fn weighted_mean(scores: impl Iterator<Item = (u32, Measure)>) -> Measure {
+    let (total, weights) = scores.fold((0i64, 0i64), |(total, weights), (w, s)| {
+        (total + i64::from(w) * s.raw(), weights + i64::from(w))
+    });
+    Measure::from_raw(total)
+        .scaled(1, weights)
+        .unwrap_or(Measure::ZERO)
+}
+
+/// Scores `definition` with the values `value_of` gives for each indicator's source.
+pub fn evaluate(
+    definition: &Definition,
+    value_of: impl Fn(&Source) -> Option<Measure>,
+) -> Evaluation {
+    let mut indicators = Vec::new();
+    let mut failed_thresholds = Vec::new();
+    let mut dimensions = Vec::new();
+    for dimension in &definition.dimensions {
+        let mut scores = Vec::new();
+        for indicator in &dimension.indicators {
+            let value = value_of(&indicator.source);
+            let score = score(indicator, value);
+            scores.push((indicator.weight, score));
+            if let Some(threshold) = indicator.hard_threshold {
+                let reason = match value {
+                    None => Some(FailureReason::NoValue),
+                    Some(v) if meets(indicator.direction, v, threshold) => None,
+                    Some(_) if indicator.direction == Direction::AtLeast => {
+                        Some(FailureReason::Below)
+                    }
+                    Some(_) => Some(FailureReason::Above),
+                };
+                if let Some(reason) = reason {
+                    failed_thresholds.push(ThresholdFailure {
+                        indicator: indicator.key.clone(),
+                        threshold,
+                        value,
+                        reason,
+                    });
+                }
+            }
+            indicators.push(IndicatorScore {
+                key: indicator.key.clone(),
+                name: indicator.name.clone(),
+                dimension: dimension.key.clone(),
+                source: indicator.source.clone(),
+                value,
+                target: indicator.target,
+                score,
+                hard_threshold: indicator.hard_threshold,
+            });
+        }
+        dimensions.push(DimensionScore {
+            key: dimension.key.clone(),
+            name: dimension.name.clone(),
+            weight: dimension.weight,
+            score: weighted_mean(scores.into_iter()),
+        });
+    }
+    let composite = weighted_mean(dimensions.iter().map(|d| (d.weight, d.score)));
+    let stars = (!definition.star_bands.is_empty()).then(|| {
+        definition
+            .star_bands
+            .iter()
+            .filter(|band| composite >= band.min_score)
+            .map(|band| band.stars)
+            .max()
+            .unwrap_or(0)
+    });
+    let eligible = failed_thresholds.is_empty();
+    Evaluation {
+        composite,
+        stars,
+        eligible,
+        passed: eligible && composite >= definition.pass_score,
+        dimensions,
+        indicators,
+        failed_thresholds,
+    }
+}
