@@ -46,7 +46,7 @@ pub fn generate(sink: &mut Sink, dice: &mut Dice, scale: f64) -> Result<(), Stri
         people::populate(sink, dice, &mut community);
         let organisations =
             societies::organisations(sink, dice, &community, &mut street_organisations[street]);
-        societies::social_workers(sink, dice, &community);
+        societies::members(sink, dice, &community, &organisations);
         let served = volunteering::activities(sink, dice, &community);
         let confirmed = wishes::wishes(sink, dice, &community);
         feedback::ratings(sink, dice, &community, &served, &confirmed);

@@ -8,10 +8,11 @@
 //! for 2026 everything the indicators read: residents and their verification, staff and
 //! role grants, volunteers, activities with verified hours, wishes and claims, topics with
 //! votes and their electorates, quarterly satisfaction surveys, 好差评 ratings and
-//! rectifications, social organisations, the charity fund, projects and approved manual
-//! values. About a million rows at `SCALE=1`; every count grows with the scale, so `SCALE=16`
-//! is a district whose communities are sixteen times as populous and busy. The same `SEED`
-//! (default 2026) gives the same rows.
+//! rectifications, social organisations and their members, the charity fund, projects and
+//! approved manual values. About a million rows at `SCALE=1`. The people and all they do grow
+//! with the scale, so `SCALE=16` is a district whose communities are sixteen times as populous
+//! and busy (and sixteen times the rows); its regions, committees, organisations and the
+//! number of surveys stay as they are. The same `SEED` (default 2026) gives the same rows.
 //!
 //! Prints the rows per table and the load time, ending with a line the script reads:
 //! `loaded <rows> rows in <seconds> s`.

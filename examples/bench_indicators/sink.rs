@@ -51,6 +51,7 @@ tables! {
     RoleGrants "role_grants" ("id, user_id, role, community_id, region_id, granted_by, granted_at, revoked_by, revoked_at"),
     Organisations "organisations" ("id, name, category, registration, registration_number, contact, created_by, created_at, updated_at"),
     OrganisationCommunities "organisation_communities" ("organisation_id, community_id, status, requested_by, requested_at, decided_by, decided_at"),
+    OrganisationMembers "organisation_members" ("organisation_id, user_id, role, joined_at"),
     SocialWorkers "social_workers" ("user_id, certificate_level, employer_organisation_id, updated_by, updated_at"),
     VolunteerProfiles "volunteer_profiles" ("community_id, user_id, availability, dual_report, dual_report_unit, created_at, updated_at"),
     Activities "activities" ("id, community_id, title, place, grid_id, starts_at, ends_at, signup_deadline, capacity, status, organiser_id, created_at, updated_at"),

@@ -92,14 +92,37 @@ pub fn organisations(
     approved
 }
 
-/// The certificate of each social worker.
-pub fn social_workers(sink: &mut Sink, dice: &mut Dice, community: &Community) {
+/// Who belongs to the approved organisations: each social worker to the one employing them,
+/// with their certificate, and one volunteer in twenty to a group of their choosing.
+pub fn members(sink: &mut Sink, dice: &mut Dice, community: &Community, organisations: &[i64]) {
     for &worker in &community.social_workers {
-        let level = *dice.pick(&["assistant", "intermediate", "senior"]);
+        let (employer, level) = (
+            *dice.pick(organisations),
+            *dice.pick(&["assistant", "intermediate", "senior"]),
+        );
+        sink.add(
+            Table::OrganisationMembers,
+            row![employer, worker, "member", year_start()],
+        );
         sink.add(
             Table::SocialWorkers,
-            row![worker, level, NULL, community.region_admin, year_start()],
+            row![
+                worker,
+                level,
+                employer,
+                community.region_admin,
+                year_start()
+            ],
         );
+    }
+    for &(volunteer, since) in &community.volunteers {
+        if dice.chance(0.05) {
+            let organisation = *dice.pick(organisations);
+            sink.add(
+                Table::OrganisationMembers,
+                row![organisation, volunteer, "member", since],
+            );
+        }
     }
 }
 
