@@ -7,7 +7,7 @@ use crate::people::Community;
 use crate::sink::{Sink, Table, row};
 use chrono::NaiveDateTime;
 
-/// Topics an average community raises in a year at scale 1.
+/// Topics an average community raises in a year, whatever its population.
 const TOPICS: f64 = 12.0;
 
 /// A topic's timeline as it is written.
@@ -49,7 +49,7 @@ impl Timeline {
 
 pub fn topics(sink: &mut Sink, dice: &mut Dice, community: &Community) {
     let officers = community.officers();
-    for n in 0..dice.count(TOPICS * community.size) {
+    for n in 0..dice.count(TOPICS * community.own_size) {
         let raised = dice.between(year_start() + days(60), year_end() - days(50));
         let residents = community.residents_at(raised);
         let by_residents = !residents.is_empty() && dice.chance(0.4);

@@ -33,6 +33,7 @@ pub fn generate(sink: &mut Sink, dice: &mut Dice, scale: f64) -> Result<(), Stri
             id: sink.id(Table::Communities),
             rural,
             size: scale * own_size,
+            own_size,
             quality: dice.real(0.7, 0.99),
             region_admin,
             admins: Vec::new(),

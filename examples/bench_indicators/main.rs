@@ -12,7 +12,8 @@
 //! approved manual values. About a million rows at `SCALE=1`. The people and all they do grow
 //! with the scale, so `SCALE=16` is a district whose communities are sixteen times as populous
 //! and busy (and sixteen times the rows); its regions, committees, organisations and the
-//! number of surveys stay as they are. The same `SEED` (default 2026) gives the same rows.
+//! number of topics, votes and surveys stay as they are (each vote's electorate and each
+//! survey's responses grow). The same `SEED` (default 2026) gives the same rows.
 //!
 //! Prints the rows per table and the load time, ending with a line the script reads:
 //! `loaded <rows> rows in <seconds> s`.

@@ -32,6 +32,9 @@ pub struct Community {
     pub rural: bool,
     /// How much happens here: scale times the community's own size.
     pub size: f64,
+    /// Its own size, without the scale: a community sixteen times as populous holds as many
+    /// votes, each with sixteen times the electorate, so vote rows grow with the scale too.
+    pub own_size: f64,
     /// How well it is run, 0.70–0.99: drives satisfaction, turnout and fulfilment.
     pub quality: f64,
     /// The district's civil-affairs officer, who appoints staff and approves manual values.
