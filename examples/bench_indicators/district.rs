@@ -5,7 +5,7 @@
 use crate::dice::{Dice, days, year_start};
 use crate::people::{self, Community};
 use crate::sink::{NULL, Sink, Table, row};
-use crate::{consultation, feedback, societies, volunteering, wishes};
+use crate::{consultation, feedback, fund, societies, volunteering, wishes};
 
 const COMMUNITIES: usize = 100;
 const STREETS: [&str; 5] = [
@@ -53,8 +53,8 @@ pub fn generate(sink: &mut Sink, dice: &mut Dice, scale: f64) -> Result<(), Stri
         feedback::ratings(sink, dice, &community, &served, &confirmed);
         consultation::topics(sink, dice, &community);
         feedback::surveys(sink, dice, &community);
-        societies::donations(sink, dice, &community);
-        societies::projects(sink, dice, &community, &organisations, &confirmed);
+        fund::donations(sink, dice, &community);
+        fund::projects(sink, dice, &community, &organisations, &confirmed);
         let areas = societies::manual_values(sink, dice, &community);
         record(sink, &community, &streets[street], n, areas);
         sink.commit()?;

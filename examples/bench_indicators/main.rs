@@ -22,6 +22,7 @@ mod consultation;
 mod dice;
 mod district;
 mod feedback;
+mod fund;
 mod people;
 mod sink;
 mod societies;
