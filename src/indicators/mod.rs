@@ -11,8 +11,8 @@
 //! - `/communities/{id}/indicators/charts/...`: `chart_routes`
 //! - `/regions/{id}/indicators`, `/regions/{id}/nominations.csv`: `region_routes`
 
-// CHARTS pub mod chart_routes;
-// CHARTS pub mod charts;
+pub mod chart_routes;
+pub mod charts;
 pub mod manual;
 pub mod measure;
 pub mod metrics;
@@ -32,7 +32,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     standards::routes::routes(cfg);
     manual::routes::routes(cfg);
     routes::routes(cfg);
-    // CHARTS chart_routes::routes(cfg);
+    chart_routes::routes(cfg);
     region_routes::routes(cfg);
 }
 

@@ -12,6 +12,8 @@ mod five_societies_privacy;
 mod fund;
 mod fund_disbursements;
 mod fund_races;
+mod indicator_street;
+mod indicators;
 mod memberships;
 mod openapi;
 mod organisation_people;
