@@ -12,6 +12,7 @@ mod five_societies_privacy;
 mod fund;
 mod fund_disbursements;
 mod fund_races;
+mod indicator_standards;
 mod indicator_street;
 mod indicators;
 mod memberships;
