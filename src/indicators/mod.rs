@@ -20,6 +20,7 @@ pub mod nomination;
 pub mod period;
 pub mod region_routes;
 pub mod routes;
+pub mod schedule;
 pub mod snapshots;
 pub mod standards;
 

@@ -180,3 +180,115 @@ pub fn evaluate(
         failed_thresholds,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::standards::definition::{Band, Dimension, StarBand};
+
+    fn m(value: f64) -> Measure {
+        Measure::from_f64(value).unwrap()
+    }
+
+    fn indicator(rule: Rule, direction: Direction, target: f64) -> Indicator {
+        Indicator {
+            key: "k".into(),
+            name: "k".into(),
+            source: Source::Metric("vote_turnout".into()),
+            direction,
+            target: m(target),
+            rule,
+            weight: 1,
+            hard_threshold: None,
+        }
+    }
+
+    #[test]
+    fn linear_scores_grow_to_the_target_and_shrink_past_a_maximum() {
+        let at_least = indicator(Rule::Linear, Direction::AtLeast, 0.6);
+        assert_eq!(score(&at_least, Some(m(0.3))), m(50.0));
+        assert_eq!(score(&at_least, Some(m(0.9))), m(100.0), "capped");
+        assert_eq!(score(&at_least, Some(m(-1.0))), m(0.0));
+        assert_eq!(score(&at_least, None), m(0.0), "no value, no score");
+        let at_most = indicator(Rule::Linear, Direction::AtMost, 2.0);
+        assert_eq!(score(&at_most, Some(m(1.0))), m(100.0));
+        assert_eq!(score(&at_most, Some(m(8.0))), m(25.0));
+        let zero = indicator(Rule::Linear, Direction::AtMost, 0.0);
+        assert_eq!(score(&zero, Some(m(1.0))), m(0.0));
+    }
+
+    #[test]
+    fn thresholds_and_bands_score_what_the_value_meets() {
+        let threshold = indicator(Rule::Threshold, Direction::AtMost, 0.0);
+        assert_eq!(score(&threshold, Some(m(0.0))), m(100.0));
+        assert_eq!(score(&threshold, Some(m(1.0))), m(0.0));
+        let bands = Rule::Banded(vec![
+            Band {
+                bound: m(0.3),
+                score: m(60.0),
+            },
+            Band {
+                bound: m(0.5),
+                score: m(80.0),
+            },
+        ]);
+        let banded = indicator(bands, Direction::AtLeast, 0.5);
+        assert_eq!(score(&banded, Some(m(0.29))), m(0.0));
+        assert_eq!(score(&banded, Some(m(0.3))), m(60.0));
+        assert_eq!(score(&banded, Some(m(0.7))), m(80.0));
+    }
+
+    #[test]
+    fn composite_stars_and_hard_thresholds() {
+        let source = |key: &str| Source::Metric(key.into());
+        let mut hard = indicator(Rule::Linear, Direction::AtLeast, 1.0);
+        hard.hard_threshold = Some(m(0.9));
+        let mut heavy = indicator(Rule::Linear, Direction::AtLeast, 1.0);
+        (heavy.key, heavy.source, heavy.weight) = ("heavy".into(), source("linkage_index"), 2);
+        let mut whole = indicator(Rule::Threshold, Direction::AtLeast, 1.0);
+        whole.source = source("residents");
+        let dimension = |key: &str, weight, indicators| Dimension {
+            key: key.into(),
+            name: key.into(),
+            weight,
+            indicators,
+        };
+        let definition = Definition {
+            name: "t".into(),
+            community_kind: crate::indicators::standards::definition::CommunityKind::Any,
+            pass_score: m(60.0),
+            star_bands: vec![
+                StarBand {
+                    min_score: m(50.0),
+                    stars: 1,
+                },
+                StarBand {
+                    min_score: m(90.0),
+                    stars: 2,
+                },
+            ],
+            dimensions: vec![
+                dimension("a", 1, vec![hard, heavy]),
+                dimension("b", 3, vec![whole]),
+            ],
+        };
+        let values = |s: &Source| match s {
+            Source::Metric(key) if key == "vote_turnout" => Some(m(0.8)),
+            Source::Metric(key) if key == "linkage_index" => Some(m(0.5)),
+            _ => Some(m(1.0)),
+        };
+        // a = (1 × 80 + 2 × 50) / 3 = 60; b = 100; composite = (1 × 60 + 3 × 100) / 4 = 90.
+        let evaluation = evaluate(&definition, values);
+        let scores: Vec<Measure> = evaluation.dimensions.iter().map(|d| d.score).collect();
+        assert_eq!(scores, [m(60.0), m(100.0)]);
+        assert_eq!((evaluation.composite, evaluation.stars), (m(90.0), Some(2)));
+        assert!(
+            !evaluation.eligible && !evaluation.passed,
+            "0.8 misses the 0.9 threshold"
+        );
+        assert_eq!(evaluation.failed_thresholds[0].reason, FailureReason::Below);
+        let nothing = evaluate(&definition, |_| None);
+        assert_eq!((nothing.composite, nothing.stars), (m(0.0), Some(0)));
+        assert_eq!(nothing.failed_thresholds[0].reason, FailureReason::NoValue);
+    }
+}
