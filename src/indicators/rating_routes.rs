@@ -2,6 +2,7 @@
 //! (居务公开): the headline figures and dimension scores, none of the detail behind them.
 
 use super::measure::Measure;
+use super::period::Period;
 use super::snapshots::store;
 use super::standards::scoring::DimensionScore;
 use crate::error::{ApiResult, Problem};
@@ -61,11 +62,12 @@ async fn public_rating(
                 .load(conn)?;
             let mut rows = store::of_community(conn, community_id, &published, None)?;
             rows.retain(|r| r.published_at.is_some());
-            // The most recently published per code.
+            // The latest period per code (a month ending with the year gives way to the year).
+            let end = |period: &str| Period::parse(period).map(|p| (p.end(), p.days()));
             rows.sort_by(|a, b| {
                 a.code
                     .cmp(&b.code)
-                    .then(b.published_at.cmp(&a.published_at))
+                    .then(end(&b.period).cmp(&end(&a.period)))
             });
             rows.dedup_by(|later, first| later.code == first.code);
             let ratings = rows

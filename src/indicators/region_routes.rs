@@ -139,13 +139,16 @@ async fn publish(
 ) -> ApiResult<HttpResponse> {
     let (region_id, request) = (path.into_inner(), body.into_inner());
     let period = parse_period(&request.period)?;
-    if !period.is_closed(state.clock.now()) {
-        return Err(ApiError::conflict(Code::InvalidState).with_field("period", "not_closed"));
-    }
+    let closed = period.is_closed(state.clock.now());
     let published = state
         .db
         .write(move |conn| {
             let region_path = administered(conn, &caller, region_id)?;
+            if !closed {
+                return Err(
+                    ApiError::conflict(Code::InvalidState).with_field("period", "not_closed")
+                );
+            }
             let rows =
                 store::in_region(conn, &region_path, &request.standard, &period.to_string())?;
             let ids: Vec<i64> = rows

@@ -11,7 +11,7 @@ use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::indicators::measure::Measure;
-use crate::roles::{Permission, standing};
+use crate::roles::{Permission, Role, standing};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -101,7 +101,8 @@ async fn dashboard(
 pub struct ComputeParams {
     /// `2026-10`, `2026-Q4` or `2026`.
     pub period: String,
-    /// Recompute a closed period already computed (with the standard version it used).
+    /// Recompute a closed period already computed, with the standard version it used (region
+    /// and platform admins; published figures are never rewritten).
     #[serde(default)]
     pub recompute: bool,
 }
@@ -129,12 +130,17 @@ async fn compute_now(
     let computed = state
         .db
         .run(move |conn| {
-            standing::require(
+            let standing = standing::require(
                 conn,
                 caller.user_id,
                 community_id,
                 Permission::ComputeIndicators,
             )?;
+            // Redoing a closed period is for the region that rates communities, not for the
+            // community rated.
+            if recompute {
+                standing.require_any(&[Role::PlatformAdmin, Role::RegionAdmin])?;
+            }
             let actor = (&caller).into();
             let report = compute::run(
                 conn,

@@ -1,8 +1,9 @@
 //! The server's own computation of indicators: every `WUSHE_INDICATORS_EVERY` seconds, the
 //! current month, quarter and year, and the ones just before them. A closed period with its
 //! final snapshots is skipped, so each period is finalised once, by the first run after it
-//! ends, and open periods stay fresh for the dashboards. (Several nodes each run it; the
-//! writes are idempotent. Issue 9 gives scheduled jobs a lease so only one node does.)
+//! ends, and open periods stay fresh for the dashboards. (Several nodes each run it; their
+//! writes take turns and update the same snapshots. Issue 9 gives scheduled jobs a lease so
+//! only one node does the work.)
 
 use super::period::{Period, PeriodKind};
 use super::snapshots::compute;

@@ -117,11 +117,7 @@ async fn standards_are_checked_versioned_and_kept_to_their_region(app: TestApp) 
             json!({ "code": "yuelu-volunteering", "definition": definition() }),
         )
         .await;
-    assert_eq!(
-        status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "the code is taken"
-    );
+    assert_eq!(status, StatusCode::CONFLICT, "the code is taken");
     let versions = format!("/evaluation-standards/{}/versions", v1["id"]);
     let mut changed = definition();
     changed["pass_score"] = json!(70);

@@ -12,10 +12,16 @@ pub fn path(side: &Side, rest: &str) -> String {
     format!("/communities/{}{rest}", side.community)
 }
 
-/// Computes `period` for the side's community as its staff member; answers the dashboard.
+/// Computes `period` for the side's community as its staff member (a recomputation as its
+/// region admin, whose it is); answers the dashboard.
 pub async fn compute(app: &TestApp, side: &Side, period: &str, recompute: bool) -> Value {
     let query = format!("/indicators/compute?period={period}&recompute={recompute}");
-    done(app, &path(side, &query), &side.staff, Value::Null).await["dashboard"].clone()
+    let by = if recompute {
+        &side.region_admin
+    } else {
+        &side.staff
+    };
+    done(app, &path(side, &query), by, Value::Null).await["dashboard"].clone()
 }
 
 /// The snapshot of standard `code` in a dashboard.
@@ -210,6 +216,19 @@ async fn a_closed_period_recomputes_to_the_same_figures(app: TestApp) {
     )
     .await;
     assert_eq!(skipped["report"]["snapshots"], 0);
+    // Redoing a closed period is the region's call, not the community's.
+    let redo = path(&w.a, "/indicators/compute?period=2026-10&recompute=true");
+    let (status, _) = app.post(&redo, w.a.staff.token(), Value::Null).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A period that has not begun has nothing to compute.
+    let (status, body) = app
+        .post(
+            &path(&w.a, "/indicators/compute?period=2030"),
+            w.a.staff.token(),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let second = compute(&app, &w.a, "2026-10", true).await;
     for code in [
         "hunan-2022-urban",
@@ -245,14 +264,18 @@ async fn a_closed_period_recomputes_to_the_same_figures(app: TestApp) {
     assert_eq!(audited, 3);
 }
 
-/// November activity in A (beside the world's residents, verified today): an hour served.
+/// November activity in A (beside the world's residents, verified today): an hour served, and
+/// an hour served on 30 October but only recorded (settled) in November.
 async fn october_in_november(app: &TestApp, side: &Side) {
-    app.sql(&format!(
-        "INSERT INTO service_hours (community_id, user_id, kind, minutes, served_at, description, evidence, points, recorded_at) \
-         VALUES ({}, 800001, 'honour', 60, '2026-11-03 02:00:00', '助老', '台账', 0, '2026-11-03 02:00:00')",
-        side.community
-    ))
-    .await;
+    for (served, recorded) in [("11-03", "11-03"), ("10-30", "11-02")] {
+        app.sql(&format!(
+            "INSERT INTO service_hours (community_id, user_id, kind, minutes, served_at, \
+             description, evidence, points, recorded_at) VALUES ({}, 800001, 'honour', 60, \
+             '2026-{served} 02:00:00', '助老', '台账', 0, '2026-{recorded} 02:00:00')",
+            side.community
+        ))
+        .await;
+    }
 }
 
 async fn an_empty_period_has_nothing_to_divide(app: TestApp) {
@@ -288,7 +311,9 @@ async fn an_empty_period_has_nothing_to_divide(app: TestApp) {
         650
     );
     assert!(hunan["detail"]["manual"].get("criminal_cases").is_none());
-    assert_eq!(hunan["composite"], 4);
+    // Services: the facility (100) of four scored indicators, the rectification rate left out
+    // (no poor ratings to rectify): 25, weighted 20 of 100.
+    assert_eq!(hunan["composite"], 5);
 }
 
 async fn the_region_rolls_up_ranks_nominates_and_publishes(app: TestApp) {
@@ -431,6 +456,10 @@ async fn the_region_rolls_up_ranks_nominates_and_publishes(app: TestApp) {
     )
     .await;
     assert_eq!(published["published"], 2);
+    // Published figures are the public record: a recomputation leaves them alone.
+    let redo = format!("/regions/{city}/indicators/compute?period=2026-10&recompute=true");
+    let redone = done(&app, &redo, &w.admin, Value::Null).await;
+    assert_eq!(redone["snapshots"], 4, "the other two standards only");
     let public = app.get(&path(&w.a, "/rating"), None).await.1;
     assert_eq!(public["ratings"].as_array().unwrap().len(), 1, "{public}");
     assert_eq!(public["ratings"][0]["stars"], 2);

@@ -60,7 +60,9 @@ pub fn roll_up(
     let rated = rows.len() as i64;
     let total: i64 = rows.iter().map(|(r, _)| r.composite).sum();
     let mut stars: Vec<StarCount> = Vec::new();
-    let mut dimensions: Vec<(String, String, i64)> = Vec::new();
+    // Key, name, sum of scores and how many communities have the dimension (versions of a
+    // standard may differ in their dimensions).
+    let mut dimensions: Vec<(String, String, i64, i64)> = Vec::new();
     for (row, _) in &rows {
         if let Some(s) = row.stars {
             match stars.iter_mut().find(|c| c.stars == s) {
@@ -74,10 +76,10 @@ pub fn roll_up(
         for dimension in row.detail()?.evaluation.dimensions {
             match dimensions
                 .iter_mut()
-                .find(|(key, _, _)| *key == dimension.key)
+                .find(|(key, ..)| *key == dimension.key)
             {
-                Some(sum) => sum.2 += dimension.score.raw(),
-                None => dimensions.push((dimension.key, dimension.name, dimension.score.raw())),
+                Some(sum) => (sum.2, sum.3) = (sum.2 + dimension.score.raw(), sum.3 + 1),
+                None => dimensions.push((dimension.key, dimension.name, dimension.score.raw(), 1)),
             }
         }
     }
@@ -109,10 +111,10 @@ pub fn roll_up(
         stars,
         dimensions: dimensions
             .into_iter()
-            .map(|(key, name, sum)| DimensionMean {
+            .map(|(key, name, sum, count)| DimensionMean {
                 key,
                 name,
-                mean: Measure::from_raw(sum).scaled(1, rated).unwrap_or_default(),
+                mean: Measure::from_raw(sum).scaled(1, count).unwrap_or_default(),
             })
             .collect(),
         ranking,
