@@ -144,6 +144,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
             let server =
                 crate::http::server(state.clone(), listener, None).map_err(|e| e.to_string())?;
+            crate::indicators::schedule::spawn(state.clone());
             tracing::info!(
                 %bind,
                 database = state.db.target().backend_name(),

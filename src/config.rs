@@ -93,6 +93,11 @@ pub const SETTINGS: &[Setting] = &[
         help: "Access token lifetime in seconds",
     },
     Setting {
+        env: "WUSHE_INDICATORS_EVERY",
+        default: "3600",
+        help: "Seconds between the server's indicator computations (0: only by hand)",
+    },
+    Setting {
         env: "WUSHE_REFRESH_TOKEN_TTL",
         default: "2592000",
         help: "Session (refresh token) lifetime in seconds",
@@ -145,6 +150,8 @@ pub struct Config {
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub assisted_session_ttl: Duration,
+    /// How often `serve` computes the current periods' indicators; zero leaves it to the CLI.
+    pub indicators_every: Duration,
     pub trust_proxy: bool,
     pub log_format: LogFormat,
     /// Login throttling: failed attempts allowed per account and per client address.
@@ -331,6 +338,7 @@ impl Config {
         let access_ttl = parse("WUSHE_ACCESS_TOKEN_TTL", "900", &number);
         let refresh_ttl = parse("WUSHE_REFRESH_TOKEN_TTL", "2592000", &number);
         let assisted_ttl = parse("WUSHE_ASSISTED_SESSION_TTL", "1800", &number);
+        let indicators_every = parse("WUSHE_INDICATORS_EVERY", "3600", &number);
         let trust_proxy = parse("WUSHE_TRUST_PROXY", "false", &|v| {
             v.parse::<bool>()
                 .map(|_| ())
@@ -390,6 +398,7 @@ impl Config {
             access_token_ttl: seconds(&access_ttl),
             refresh_token_ttl: seconds(&refresh_ttl),
             assisted_session_ttl: seconds(&assisted_ttl),
+            indicators_every: seconds(&indicators_every),
             trust_proxy: trust_proxy == "true",
             log_format: if log_format == "json" {
                 LogFormat::Json

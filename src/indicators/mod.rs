@@ -7,19 +7,21 @@
 //! - `/indicator-metrics`: `metrics::routes`
 //! - `/evaluation-standards`, `/regions/{id}/evaluation-standards`: `standards::routes`
 //! - `/communities/{id}/manual-indicators`: `manual::routes`
-//! - `/communities/{id}/indicators`, `/communities/{id}/rating`: `routes`
+//! - `/communities/{id}/indicators`: `routes`; `/communities/{id}/rating`: `rating_routes`
 //! - `/communities/{id}/indicators/charts/...`: `chart_routes`
 //! - `/regions/{id}/indicators`, `/regions/{id}/nominations.csv`: `region_routes`
 
-// CHARTS pub mod chart_routes;
-// CHARTS pub mod charts;
+pub mod chart_routes;
+pub mod charts;
 pub mod manual;
 pub mod measure;
 pub mod metrics;
 pub mod nomination;
 pub mod period;
+pub mod rating_routes;
 pub mod region_routes;
 pub mod routes;
+pub mod schedule;
 pub mod snapshots;
 pub mod standards;
 
@@ -32,7 +34,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     standards::routes::routes(cfg);
     manual::routes::routes(cfg);
     routes::routes(cfg);
-    // CHARTS chart_routes::routes(cfg);
+    rating_routes::routes(cfg);
+    chart_routes::routes(cfg);
     region_routes::routes(cfg);
 }
 

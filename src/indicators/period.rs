@@ -35,7 +35,11 @@ impl Period {
             Some((year, rest)) => (year, Some(rest)),
             None => (text, None),
         };
-        if year.len() != 4 {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if year.len() != 4
+            || !digits(year)
+            || rest.is_some_and(|r| !digits(r.trim_start_matches('Q')))
+        {
             return None;
         }
         let year: i32 = year.parse().ok().filter(|y| YEARS.contains(y))?;
@@ -178,6 +182,9 @@ mod tests {
         }
         for bad in [
             "26",
+            "2026-Q+4",
+            "2026-+1",
+            "+202",
             "2026-13",
             "2026-Q5",
             "2026-Q0",

@@ -1,5 +1,5 @@
-//! `/communities/{id}/indicators`: the staff dashboard of a period, computing on demand, the
-//! history behind a trend, and `/communities/{id}/rating`, the published rating anyone may read.
+//! `/communities/{id}/indicators`: the staff dashboard of a period, computing on demand, and
+//! the history behind a trend.
 
 use super::parse_period;
 use super::period::{Period, PeriodKind};
@@ -11,20 +11,15 @@ use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::indicators::measure::Measure;
-use crate::roles::{Permission, standing};
-use crate::schema::{communities, indicator_snapshots as snaps};
+use crate::roles::{Permission, Role, standing};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(dashboard)
-        .service(compute_now)
-        .service(history)
-        .service(public_rating);
+    cfg.service(dashboard).service(compute_now).service(history);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -106,7 +101,8 @@ async fn dashboard(
 pub struct ComputeParams {
     /// `2026-10`, `2026-Q4` or `2026`.
     pub period: String,
-    /// Recompute a closed period already computed (with the standard version it used).
+    /// Recompute a closed period already computed, with the standard version it used (region
+    /// and platform admins; published figures are never rewritten).
     #[serde(default)]
     pub recompute: bool,
 }
@@ -134,12 +130,17 @@ async fn compute_now(
     let computed = state
         .db
         .run(move |conn| {
-            standing::require(
+            let standing = standing::require(
                 conn,
                 caller.user_id,
                 community_id,
                 Permission::ComputeIndicators,
             )?;
+            // Redoing a closed period is for the region that rates communities, not for the
+            // community rated.
+            if recompute {
+                standing.require_any(&[Role::PlatformAdmin, Role::RegionAdmin])?;
+            }
             let actor = (&caller).into();
             let report = compute::run(
                 conn,
@@ -252,79 +253,4 @@ async fn history(
         })
         .await?;
     Ok(HttpResponse::Ok().json(points))
-}
-
-/// A published rating as the public sees it: no metric or manual detail.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublishedRating {
-    pub standard_code: String,
-    pub standard_name: String,
-    pub period: String,
-    pub composite: Measure,
-    pub stars: Option<i32>,
-    pub passed: bool,
-    pub dimensions: Vec<DimensionScore>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicRating {
-    pub community_id: i64,
-    pub community_name: String,
-    /// The latest published rating under each standard.
-    pub ratings: Vec<PublishedRating>,
-}
-
-/// The community's published ratings (居务公开): public, no login.
-#[utoipa::path(tag = "indicators", params(("id" = i64, Path, description = "Community id")),
-    responses((status = 200, body = PublicRating), (status = 404, body = Problem)))]
-#[get("/communities/{id}/rating")]
-async fn public_rating(
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> ApiResult<HttpResponse> {
-    let community_id = path.into_inner();
-    let rating = state
-        .db
-        .run(move |conn| {
-            let community_name: String = communities::table
-                .find(community_id)
-                .select(communities::name)
-                .first(conn)?;
-            let published: Vec<String> = snaps::table
-                .filter(snaps::community_id.eq(community_id))
-                .filter(snaps::published_at.is_not_null())
-                .select(snaps::period)
-                .distinct()
-                .load(conn)?;
-            let mut rows = store::of_community(conn, community_id, &published, None)?;
-            rows.retain(|r| r.published_at.is_some());
-            // The most recently published per code.
-            rows.sort_by(|a, b| {
-                a.code
-                    .cmp(&b.code)
-                    .then(b.published_at.cmp(&a.published_at))
-            });
-            rows.dedup_by(|later, first| later.code == first.code);
-            let ratings = rows
-                .into_iter()
-                .map(|row| {
-                    Ok(PublishedRating {
-                        dimensions: row.detail()?.evaluation.dimensions,
-                        standard_code: row.code,
-                        standard_name: row.standard_name,
-                        period: row.period,
-                        composite: Measure::from_raw(row.composite),
-                        stars: row.stars,
-                        passed: row.passed,
-                    })
-                })
-                .collect::<ApiResult<_>>()?;
-            Ok(PublicRating {
-                community_id,
-                community_name,
-                ratings,
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(rating))
 }

@@ -50,7 +50,8 @@ fn random_suffix() -> String {
     format!("{n:016x}")
 }
 
-/// The name of a template migrated with exactly the current migrations.
+/// The name of a template migrated with exactly the current migrations and built-in
+/// evaluation standards (installed with them).
 fn template_name() -> String {
     let mut hasher = Sha256::new();
     let mut dirs: Vec<_> = std::fs::read_dir("migrations/postgres")
@@ -61,6 +62,10 @@ fn template_name() -> String {
     for dir in dirs {
         hasher.update(dir.to_string_lossy().as_bytes());
         hasher.update(std::fs::read(dir.join("up.sql")).unwrap());
+    }
+    for (code, json) in wushe::indicators::standards::builtin::BUILT_IN {
+        hasher.update(code.as_bytes());
+        hasher.update(json.as_bytes());
     }
     format!("wushe_tpl_{}", &hex::encode(hasher.finalize())[..16])
 }

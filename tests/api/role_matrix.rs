@@ -72,6 +72,17 @@ const VOLUNTEERS: &[Who] = &[
     Volunteer,
     Resident,
 ];
+/// Who reads a community's indicators: its workers and the region's admins.
+const INDICATOR_READERS: &[Who] = &[
+    PlatformAdmin,
+    RegionAdmin,
+    CommunityAdmin,
+    Staff,
+    GridWorker,
+    SocialWorker,
+];
+/// Who enters manual indicator values: the community's staff, not the region that approves.
+const INDICATOR_ENTERERS: &[Who] = &[CommunityAdmin, Staff];
 const VOLUNTEER_MANAGERS: &[Who] = &[CommunityAdmin, Staff, SocialWorker];
 const ORGANISERS: &[Who] = &[CommunityAdmin, Staff, SocialWorker];
 const ORGANISATION_KEEPERS: &[Who] = &[PlatformAdmin, CommunityAdmin, Staff];
@@ -1175,6 +1186,87 @@ fn endpoints() -> Vec<Endpoint> {
             },
             allowed: Allowed::Roles(VOLUNTEER_MANAGERS),
         },
+        // Indicators.
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/indicators",
+            path: |s| format!("/communities/{}/indicators?period=2026-10", s.community),
+            body: none,
+            allowed: Allowed::Roles(INDICATOR_READERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/indicators/compute",
+            path: |s| {
+                format!(
+                    "/communities/{}/indicators/compute?period=2026-10",
+                    s.community
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(LEDGER_READERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/indicators/history",
+            path: |s| {
+                format!(
+                    "/communities/{}/indicators/history?standard=hunan-2022-urban",
+                    s.community
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(INDICATOR_READERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/indicators/charts/trend.svg",
+            path: |s| {
+                format!(
+                    "/communities/{}/indicators/charts/trend.svg?standard=hunan-2022-urban",
+                    s.community
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(INDICATOR_READERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/indicators/charts/radar.svg",
+            path: |s| {
+                format!(
+                    "/communities/{}/indicators/charts/radar.svg?standard=hunan-2022-urban&period=2026-10",
+                    s.community
+                )
+            },
+            body: none,
+            allowed: Allowed::Roles(INDICATOR_READERS),
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/rating",
+            path: |s| format!("/communities/{}/rating", s.community),
+            body: none,
+            allowed: Allowed::Public,
+        },
+        Endpoint {
+            method: Method::GET,
+            documented: "/api/v1/communities/{id}/manual-indicators",
+            path: |s| format!("/communities/{}/manual-indicators", s.community),
+            body: none,
+            allowed: Allowed::Roles(INDICATOR_READERS),
+        },
+        Endpoint {
+            method: Method::POST,
+            documented: "/api/v1/communities/{id}/manual-indicators",
+            path: |s| format!("/communities/{}/manual-indicators", s.community),
+            body: |_, _, n| {
+                Some(
+                    json!({ "key": "criminal_cases", "period": "2026-10", "value": n, "evidence": "派出所证明" }),
+                )
+            },
+            allowed: Allowed::Roles(INDICATOR_ENTERERS),
+        },
         // Last: applying gives the caller standing in the community, changing later cells.
         Endpoint {
             method: Method::POST,
@@ -1195,6 +1287,11 @@ fn topic_path(side: &Side, rest: &str) -> String {
 
 /// Community-scoped operations tested elsewhere, with the reason.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
+    // Indicators.
+    (
+        "POST /api/v1/communities/{id}/manual-indicators/{entry_id}/decision",
+        "a region admin who did not enter it, once: indicator_standards tests",
+    ),
     // Surveys.
     (
         "GET /api/v1/communities/{id}/surveys/{survey_id}",

@@ -174,10 +174,14 @@ pub struct InForce {
     pub entry_id: i64,
 }
 
+/// Counts of events, which hold only for the period they were entered for: a year without
+/// criminal cases says nothing of a month, nor one quiet month of the year.
+pub const PER_PERIOD_KEYS: &[&str] = &["criminal_cases", "safety_accidents"];
+
 /// For each community, the approved value of each key in force for `period`: the one entered
-/// for exactly this period if there is one, else the latest approved for a period that began
-/// before this one ends (a facility's area stays what it was last found to be). Entries for
-/// later periods never change an earlier period's figures.
+/// for exactly this period if there is one; else, except for [`PER_PERIOD_KEYS`], the latest
+/// approved for a period that began before this one ends (a facility's area stays what it was
+/// last found to be). Entries for later periods never change an earlier period's figures.
 pub fn in_force(
     conn: &mut DbConnection,
     community_ids: &[i64],
@@ -197,6 +201,9 @@ pub fn in_force(
     let exact = period.to_string();
     let mut found: HashMap<i64, BTreeMap<String, (bool, InForce)>> = HashMap::new();
     for row in rows {
+        if row.period != exact && PER_PERIOD_KEYS.contains(&row.key.as_str()) {
+            continue;
+        }
         let candidate = (
             row.period == exact,
             InForce {

@@ -99,7 +99,7 @@ pub const CATALOGUE: &[MetricInfo] = &[
         Hours,
         "人均志愿服务时长（年化）",
         "Verified hours per resident (per year)",
-        "Verified service minutes served in the period / 60 / residents × 365 / days in the period.",
+        "Verified service minutes served in the period and recorded by its end / 60 / residents × 365 / days in the period.",
     ),
     metric(
         "active_volunteers_90d",
@@ -281,7 +281,7 @@ pub const CATALOGUE: &[MetricInfo] = &[
         Ratio,
         "五社联动指数",
         "Five-societies linkage index",
-        "(projects and activities involving at least three of the five societies) / (projects and activities): projects approved before the period's end and not completed before it began, by their recorded societies; activities completed in the period, counting the community itself, volunteers (any verified attendance), a social worker (the organiser holds the role) and a social organisation (the organiser belongs to one serving the community).",
+        "(projects and activities involving at least three of the five societies) / (projects and activities): projects approved before the period's end and not completed or cancelled before it began, by their recorded societies; activities held (begun) in the period and completed, counting the community itself, volunteers (any verified attendance), a social worker (the organiser holds the role) and a social organisation (the organiser belongs to one serving the community).",
     ),
     metric(
         "facility_m2_per_100_households",

@@ -2,7 +2,7 @@
 //! surveys and service ratings with their rectification.
 
 use super::Batch;
-use super::tally::{Bounds, Tally, tally};
+use super::tally::{Bounds, Tally, numbered, tally};
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::indicators::measure::Measure;
@@ -124,7 +124,7 @@ fn median_days_to_fulfil(conn: &mut DbConnection, batch: &mut Batch) -> Result<(
            AND c.confirmed_at >= $1 AND c.confirmed_at < $2",
         batch.scope("w.community_id")
     );
-    let rows: Vec<Fulfilled> = diesel::sql_query(sql)
+    let rows: Vec<Fulfilled> = diesel::sql_query(numbered(conn, &sql))
         .bind::<Timestamp, _>(batch.period.start())
         .bind::<Timestamp, _>(batch.period.end())
         .load(conn)?;

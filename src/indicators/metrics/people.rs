@@ -40,13 +40,14 @@ pub fn compute(conn: &mut DbConnection, batch: &mut Batch) -> Result<(), ApiErro
     organisations(conn, batch)
 }
 
-/// Verified hours in the period (annualised per resident), and the people who served in the
-/// 90 days before its end.
+/// Verified hours served in the period and on record by its end (annualised per resident), and
+/// the people who served in the 90 days before its end. Hours settled after the end belong to
+/// no closed period's figures, which would otherwise move when the settlement comes.
 fn hours(conn: &mut DbConnection, batch: &mut Batch) -> Result<(), ApiError> {
     let sql = format!(
         "SELECT community_id, '' AS key, CAST(COALESCE(SUM(minutes), 0) AS BIGINT) AS a, \
                 COUNT(DISTINCT user_id) AS b, CAST(0 AS BIGINT) AS c \
-         FROM service_hours WHERE {} AND served_at >= $1 AND served_at < $2 \
+         FROM service_hours WHERE {} AND served_at >= $1 AND served_at < $2 AND recorded_at < $2 \
          GROUP BY community_id",
         batch.scope("community_id")
     );

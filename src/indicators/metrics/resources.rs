@@ -43,8 +43,9 @@ fn linkage(conn: &mut DbConnection, batch: &mut Batch, window: Bounds) -> Result
                      WHERE s.project_id = p.id) >= 3 THEN 1 ELSE 0 END) AS BIGINT) AS b, \
                 CAST(0 AS BIGINT) AS c \
            FROM projects p WHERE {projects} \
-             AND p.status IN ('approved', 'in_progress', 'completed') AND p.decided_at < $2 \
+             AND p.status <> 'rejected' AND p.decided_at < $2 \
              AND (p.completed_at IS NULL OR p.completed_at >= $1) \
+             AND (p.cancelled_at IS NULL OR p.cancelled_at >= $1) \
            GROUP BY p.community_id \
          UNION ALL SELECT a.community_id, 'activities', COUNT(*), \
                 CAST(SUM(CASE WHEN 1 \

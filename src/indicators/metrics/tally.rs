@@ -30,10 +30,19 @@ pub enum Bounds {
     Window(NaiveDateTime, NaiveDateTime),
 }
 
-/// Runs a tally query. SQLite numbers `$n` parameters by first appearance, so a query bound to
-/// a window mentions `$1` before `$2`, and one bound as of an instant mentions only `$1`.
+/// The query with its `$n` parameters as the backend numbers them. SQLite reads `$n` as a
+/// name and numbers names by first appearance, so `$2` written before `$1` would take the
+/// first value; its `?n` form is numbered explicitly, as PostgreSQL's `$n` is.
+pub fn numbered(conn: &DbConnection, sql: &str) -> String {
+    match conn {
+        DbConnection::Sqlite(_) => sql.replace("$1", "?1").replace("$2", "?2"),
+        DbConnection::Postgres(_) => sql.to_owned(),
+    }
+}
+
+/// Runs a tally query bound to `bounds` (`$1`, or `$1` and `$2`, in any order).
 pub fn tally(conn: &mut DbConnection, sql: &str, bounds: Bounds) -> Result<Vec<Tally>, ApiError> {
-    let query = diesel::sql_query(sql);
+    let query = diesel::sql_query(numbered(conn, sql));
     Ok(match bounds {
         Bounds::AsOf(at) => query.bind::<Timestamp, _>(at).load(conn)?,
         Bounds::Window(from, to) => query

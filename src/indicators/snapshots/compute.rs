@@ -1,7 +1,8 @@
 //! Computing a period: every platform metric of the communities in scope (a fixed number of
 //! grouped queries per batch of communities), the manual values in force, each applicable
 //! standard's scores, then the snapshots written in one transaction per batch. A snapshot
-//! whose figures changed leaves an audit record with the figures before and after.
+//! whose headline figures (composite, stars, eligibility, pass, version, finality) changed
+//! leaves an audit record with them before and after.
 
 use super::plan::{self, Scope, Task};
 use crate::audit::{self, Actor, Change};
@@ -13,7 +14,7 @@ use crate::indicators::metrics;
 use crate::indicators::period::Period;
 use crate::indicators::standards::definition::Source;
 use crate::indicators::standards::scoring::{Evaluation, evaluate};
-use crate::schema::indicator_snapshots as snaps;
+use crate::schema::{evaluation_standards as standards, indicator_snapshots as snaps};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,9 @@ pub fn run(
     at: NaiveDateTime,
     actor: &Actor,
 ) -> Result<Report, ApiError> {
+    if period.start() > at {
+        return Err(ApiError::invalid_field("period", "not_begun"));
+    }
     let places = plan::places(conn, scope)?;
     let mut report = Report {
         period: period.to_string(),
@@ -101,6 +105,7 @@ pub fn run(
             .collect::<Result<_, ApiError>>()?;
         let is_final = period.is_closed(at);
         write_tx(conn, |conn| {
+            serialise_writers(conn)?;
             for (task, detail) in &details {
                 report.snapshots += 1;
                 if store(conn, period, task, detail, is_final, actor)? {
@@ -111,6 +116,34 @@ pub fn run(
         })?;
     }
     Ok(report)
+}
+
+/// Makes concurrent computations (the schedule on several nodes, a request) write one at a
+/// time, so each sees the snapshots the other wrote and updates them instead of adding a
+/// second. SQLite's write transaction already holds the database's one write lock.
+fn serialise_writers(conn: &mut DbConnection) -> Result<(), ApiError> {
+    if let DbConnection::Postgres(_) = conn {
+        diesel::sql_query(format!(
+            "SELECT pg_advisory_xact_lock({SNAPSHOT_WRITERS_LOCK})"
+        ))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The advisory lock key of snapshot writers ("wushe" and 8 for the issue that added them).
+const SNAPSHOT_WRITERS_LOCK: i64 = 0x7775_7368_6508;
+
+/// The snapshot there is for the task's community, period and standard code (any version).
+fn existing(conn: &mut DbConnection, period: Period, task: &Task) -> Result<Option<i64>, ApiError> {
+    Ok(snaps::table
+        .inner_join(standards::table)
+        .filter(snaps::community_id.eq(task.community_id))
+        .filter(snaps::period.eq(period.to_string()))
+        .filter(standards::code.eq(&task.standard.code))
+        .select(snaps::id)
+        .first(conn)
+        .optional()?)
 }
 
 /// The headline figures an audit record compares.
@@ -153,7 +186,7 @@ fn store(
         snaps::is_final.eq(is_final),
         snaps::computed_at.eq(now()),
     );
-    let before: Option<Headline> = match task.existing {
+    let before: Option<Headline> = match existing(conn, period, task)? {
         Some(id) => {
             let before = snaps::table
                 .find(id)

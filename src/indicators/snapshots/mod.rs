@@ -3,4 +3,5 @@
 
 pub mod compute;
 pub mod plan;
+pub mod rollup;
 pub mod store;

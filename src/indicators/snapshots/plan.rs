@@ -1,7 +1,8 @@
 //! Which snapshots a computation writes: for each community in scope, each standard that rates
 //! it, with the version to use. A closed period already computed is left alone unless asked
 //! to recompute, and is then recomputed with the version it was computed with, so the figures
-//! come out the same; everything else uses the newest version.
+//! come out the same; everything else uses the newest version. Published snapshots are never
+//! rewritten.
 
 use crate::db::DbConnection;
 use crate::error::ApiError;
@@ -34,8 +35,6 @@ pub struct Place {
 pub struct Task {
     pub community_id: i64,
     pub standard: StandardRow,
-    /// The snapshot there is now for this community, period and standard code, if any.
-    pub existing: Option<i64>,
 }
 
 pub fn places(conn: &mut DbConnection, scope: Scope) -> Result<Vec<Place>, ApiError> {
@@ -57,10 +56,10 @@ pub fn places(conn: &mut DbConnection, scope: Scope) -> Result<Vec<Place>, ApiEr
 
 #[derive(Queryable)]
 struct Existing {
-    id: i64,
     community_id: i64,
     standard_id: i64,
     is_final: bool,
+    published: bool,
 }
 
 /// The snapshots to write for `places` in `period`.
@@ -81,12 +80,7 @@ pub fn tasks(
         .load(conn)?
         .into_iter()
         .collect();
-    let mut newest: Vec<&StandardRow> = Vec::new();
-    for row in &all {
-        if newest.last().is_none_or(|last| last.code != row.code) {
-            newest.push(row);
-        }
-    }
+    let newest = crate::indicators::standards::store::newest_per_code(&all);
     let ids: Vec<i64> = places.iter().map(|p| p.community_id).collect();
     let mut existing: HashMap<(i64, String), Existing> = HashMap::new();
     for chunk in ids.chunks(500) {
@@ -94,10 +88,10 @@ pub fn tasks(
             .filter(snaps::community_id.eq_any(chunk))
             .filter(snaps::period.eq(period.to_string()))
             .select((
-                snaps::id,
                 snaps::community_id,
                 snaps::standard_id,
                 snaps::is_final,
+                snaps::published_at.is_not_null(),
             ))
             .load(conn)?;
         for row in rows {
@@ -121,6 +115,8 @@ pub fn tasks(
             }
             let found = existing.get(&(place.community_id, standard.code.clone()));
             let version = match found {
+                // Published figures are the public record: never rewritten.
+                Some(done) if done.published => continue,
                 Some(done) if done.is_final && !recompute => continue,
                 Some(done) if done.is_final => {
                     by_id.get(&done.standard_id).copied().unwrap_or(standard)
@@ -130,7 +126,6 @@ pub fn tasks(
             tasks.push(Task {
                 community_id: place.community_id,
                 standard: version.clone(),
-                existing: found.map(|e| e.id),
             });
         }
     }

@@ -199,9 +199,10 @@ fn ranks(conn: &mut DbConnection, row: &SnapshotRow) -> Result<Vec<Rank>, ApiErr
     for (region_id, level, region_name, region_path) in ancestors {
         let peers = || {
             snaps::table
+                .inner_join(standards::table)
                 .inner_join(communities::table.inner_join(regions::table))
                 .filter(regions::path.like(format!("{region_path}%")))
-                .filter(snaps::standard_id.eq(row.standard_id))
+                .filter(standards::code.eq(row.code.clone()))
                 .filter(snaps::period.eq(row.period.clone()))
         };
         let of: i64 = peers().count().get_result(conn)?;

@@ -59,6 +59,20 @@ pub struct Indicator {
     /// whatever its score; a community without a value fails it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hard_threshold: Option<Measure>,
+    /// What a missing value (nothing to divide by) scores.
+    #[serde(default)]
+    pub when_missing: WhenMissing,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenMissing {
+    /// Scores 0: the community has not shown it.
+    #[default]
+    Zero,
+    /// Left out of its dimension's mean: nothing happened that it measures (a rectification
+    /// rate without a single poor rating).
+    Exclude,
 }
 
 /// Where an indicator's value comes from.

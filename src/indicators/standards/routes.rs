@@ -6,7 +6,7 @@ use super::store::{self, StandardRow, StandardView};
 use crate::audit::{self, Change};
 use crate::auth::Caller;
 use crate::db::DbConnection;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Code, Problem};
 use crate::http::Json;
 use crate::roles::{Role, standing};
 use crate::state::AppState;
@@ -108,7 +108,9 @@ async fn create_standard(
             }
             request.definition.check()?;
             if !store::versions(conn, &request.code)?.is_empty() {
-                return Err(ApiError::invalid_field("code", "already_exists"));
+                return Err(
+                    ApiError::conflict(Code::AlreadyExists).with_field("code", "already_exists")
+                );
             }
             let row = store::insert_version(
                 conn,

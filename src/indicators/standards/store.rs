@@ -93,13 +93,18 @@ pub fn latest(conn: &mut DbConnection, code: Option<&str>) -> Result<Vec<Standar
     let rows: Vec<StandardRow> = query
         .order((standards::code.asc(), standards::version.desc()))
         .load(conn)?;
-    let mut newest: Vec<StandardRow> = Vec::new();
+    Ok(newest_per_code(&rows).into_iter().cloned().collect())
+}
+
+/// The first row of each code, from rows ordered by code and newest version first.
+pub fn newest_per_code(rows: &[StandardRow]) -> Vec<&StandardRow> {
+    let mut newest: Vec<&StandardRow> = Vec::new();
     for row in rows {
         if newest.last().is_none_or(|last| last.code != row.code) {
             newest.push(row);
         }
     }
-    Ok(newest)
+    newest
 }
 
 /// Every version of a code, newest first.
