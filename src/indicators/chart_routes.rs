@@ -3,13 +3,12 @@
 //! period before.
 
 use super::parse_period;
-use super::routes::{history_points, trailing};
+use super::routes::{HistoryParams, history_points, trailing};
 use super::snapshots::store;
 use super::standards::store as standards;
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
 use crate::indicators::charts::{radar, trend};
-use crate::indicators::period::PeriodKind;
 use crate::roles::{Permission, standing};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
@@ -31,20 +30,9 @@ fn svg(body: String) -> HttpResponse {
         .body(body)
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct TrendParams {
-    /// The standard's code, e.g. `hunan-2022-urban`.
-    pub standard: String,
-    /// `month` (default), `quarter` or `year`.
-    pub kind: Option<PeriodKind>,
-    /// How many periods back from the current one, 1 to 36 (default 12).
-    pub periods: Option<usize>,
-}
-
 /// The composite score over the trailing periods, with the standard's pass mark as a dashed
 /// line; gaps where a period was not computed.
-#[utoipa::path(tag = "indicators", params(("id" = i64, Path, description = "Community id"), TrendParams),
+#[utoipa::path(tag = "indicators", params(("id" = i64, Path, description = "Community id"), HistoryParams),
     security(("bearer" = [])),
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[get("/communities/{id}/indicators/charts/trend.svg")]
@@ -52,7 +40,7 @@ async fn trend_chart(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    query: web::Query<TrendParams>,
+    query: web::Query<HistoryParams>,
 ) -> ApiResult<HttpResponse> {
     let community_id = path.into_inner();
     let query = query.into_inner();
