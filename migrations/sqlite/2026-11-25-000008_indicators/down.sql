@@ -3,7 +3,7 @@ DROP INDEX fund_donations_recorded;
 DROP INDEX surveys_closed;
 DROP INDEX topic_events_kind;
 DROP INDEX votes_closed;
-DROP INDEX wish_claims_confirmed;
+DROP INDEX wish_claims_wish;
 DROP INDEX wishes_published;
 DROP INDEX volunteer_profiles_created;
 DROP INDEX memberships_verified_at;

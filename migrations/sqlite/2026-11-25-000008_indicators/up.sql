@@ -73,7 +73,8 @@ CREATE INDEX indicator_snapshots_ranking ON indicator_snapshots (standard_id, pe
 CREATE INDEX memberships_verified_at ON memberships (community_id, status, decided_at);
 CREATE INDEX volunteer_profiles_created ON volunteer_profiles (community_id, created_at);
 CREATE INDEX wishes_published ON wishes (community_id, published_at);
-CREATE INDEX wish_claims_confirmed ON wish_claims (status, confirmed_at);
+-- By wish, so "was it confirmed by the end" is a lookup per wish, not a scan of confirmed claims.
+CREATE INDEX wish_claims_wish ON wish_claims (wish_id, status, confirmed_at);
 CREATE INDEX votes_closed ON votes (community_id, closed_at);
 CREATE INDEX topic_events_kind ON topic_events (kind, created_at);
 CREATE INDEX surveys_closed ON surveys (community_id, closed_at);
