@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::Json;
 use crate::http::pagination::{PageQuery, Paged};
 use crate::regions::{self, Level};
-use crate::roles::{Permission, Role, standing};
+use crate::roles::{Permission, standing};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::Deserialize;
@@ -113,8 +113,7 @@ async fn create_community(
         .write(move |conn| {
             let (level, _) = regions::store::level_and_path(conn, body.region_id)
                 .map_err(|_| ApiError::invalid_field("region_id", "not_found"))?;
-            standing::in_region(conn, caller.user_id, body.region_id)?
-                .require_any(&[Role::PlatformAdmin, Role::RegionAdmin])?;
+            standing::require_region_admin(conn, caller.user_id, body.region_id)?;
             if level != Level::Street {
                 return Err(ApiError::invalid_field("region_id", "invalid_value"));
             }

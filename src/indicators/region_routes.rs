@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::db::{DbConnection, now};
 use crate::error::{ApiError, ApiResult, Code, Problem};
 use crate::http::Json;
-use crate::roles::{Role, standing};
+use crate::roles::standing;
 use crate::schema::indicator_snapshots as snaps;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
@@ -31,8 +31,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// The region's path, for a caller who administers it (404 for a missing region, 403 else).
 fn administered(conn: &mut DbConnection, caller: &Caller, region_id: i64) -> ApiResult<String> {
-    standing::in_region(conn, caller.user_id, region_id)?
-        .require_any(&[Role::PlatformAdmin, Role::RegionAdmin])?;
+    standing::require_region_admin(conn, caller.user_id, region_id)?;
     crate::regions::store::path_of(conn, region_id)
 }
 

@@ -7,7 +7,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Json;
 use crate::http::pagination::{PageQuery, Paged};
-use crate::roles::{Role, standing};
+use crate::roles::standing;
 use crate::schema::users;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
@@ -111,8 +111,7 @@ async fn create_region(
                 Some(parent_id) => {
                     let (parent_level, _) = store::level_and_path(conn, parent_id)
                         .map_err(|_| ApiError::invalid_field("parent_id", "not_found"))?;
-                    standing::in_region(conn, caller.user_id, parent_id)?
-                        .require_any(&[Role::PlatformAdmin, Role::RegionAdmin])?;
+                    standing::require_region_admin(conn, caller.user_id, parent_id)?;
                     if parent_level.child() != Some(body.level) {
                         return Err(ApiError::invalid_field("level", "invalid_value"));
                     }

@@ -161,6 +161,16 @@ pub fn require(
     Ok(standing)
 }
 
+/// Refuses (404 for a missing region, 403 otherwise) anyone but a platform admin or an admin
+/// of `region_id` or a region above it.
+pub fn require_region_admin(
+    conn: &mut DbConnection,
+    user_id: i64,
+    region_id: i64,
+) -> Result<(), ApiError> {
+    in_region(conn, user_id, region_id)?.require_any(&[Role::PlatformAdmin, Role::RegionAdmin])
+}
+
 /// The caller's administrative roles over `region_id`; 404 if the region does not exist.
 pub fn in_region(
     conn: &mut DbConnection,

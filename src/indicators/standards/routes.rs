@@ -8,7 +8,7 @@ use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, Code, Problem};
 use crate::http::Json;
-use crate::roles::{Role, standing};
+use crate::roles::standing;
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -101,8 +101,7 @@ async fn create_standard(
     let view = state
         .db
         .write(move |conn| {
-            standing::in_region(conn, caller.user_id, region_id)?
-                .require_any(&[Role::PlatformAdmin, Role::RegionAdmin])?;
+            standing::require_region_admin(conn, caller.user_id, region_id)?;
             if !valid_code(&request.code) {
                 return Err(ApiError::invalid_field("code", "invalid_key"));
             }
@@ -139,8 +138,7 @@ fn require_editor(
     let id = row.id;
     match row.region_id {
         Some(region_id) => {
-            standing::in_region(conn, caller.user_id, region_id)?
-                .require_any(&[Role::PlatformAdmin, Role::RegionAdmin])?;
+            standing::require_region_admin(conn, caller.user_id, region_id)?;
             Ok(Change::in_region(
                 region_id,
                 "standard.changed",
