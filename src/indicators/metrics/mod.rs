@@ -325,6 +325,12 @@ impl Batch {
         self.values.get(&community_id)?.get(key).copied().flatten()
     }
 
+    /// A count metric as a whole number; 0 when not found.
+    fn count(&self, community_id: i64, key: &str) -> i64 {
+        self.get(community_id, key)
+            .map_or(0, |m| m.raw() / Measure::SCALE)
+    }
+
     /// The SQL condition limiting `column` to the batch (ids are integers, never user text).
     fn scope(&self, column: &str) -> String {
         let ids: Vec<String> = self.ids.iter().map(i64::to_string).collect();
@@ -355,10 +361,8 @@ pub fn compute(
     for id in community_ids {
         let area = |key: &str| manual.get(id).and_then(|m| m.get(key)).map(|v| v.value);
         let facility = area("service_facility_area_m2");
-        let households = batch
-            .get(*id, "households")
-            .map(|h| h.raw() / Measure::SCALE);
-        let per_hundred = facility.zip(households).and_then(|(f, h)| f.scaled(100, h));
+        let households = batch.count(*id, "households");
+        let per_hundred = facility.and_then(|f| f.scaled(100, households));
         batch.set(*id, "facility_m2_per_100_households", per_hundred);
         let rooms = area("activity_room_area_m2");
         let share = rooms.zip(facility).and_then(|(r, f)| r.over(f));

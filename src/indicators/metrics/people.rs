@@ -26,9 +26,8 @@ pub fn compute(conn: &mut DbConnection, batch: &mut Batch) -> Result<(), ApiErro
         }
     }
     for id in batch.ids.clone() {
-        let count = |key| batch.get(id, key).map_or(0, |m| m.raw() / Measure::SCALE);
-        let counts =
-            ["residents", "households", "registered_volunteers"].map(|key| (key, count(key)));
+        let counts = ["residents", "households", "registered_volunteers"]
+            .map(|key| (key, batch.count(id, key)));
         for (key, n) in counts {
             batch.set(id, key, Some(Measure::from_int(n)));
         }
@@ -59,9 +58,7 @@ fn hours(conn: &mut DbConnection, batch: &mut Batch) -> Result<(), ApiError> {
             .iter()
             .find(|row| row.community_id == id)
             .map_or(0, |row| row.a);
-        let residents = batch
-            .get(id, "residents")
-            .map_or(0, |m| m.raw() / Measure::SCALE);
+        let residents = batch.count(id, "residents");
         let per_resident = Measure::ratio(minutes * 365, 60 * residents * days);
         batch.set(id, "verified_hours_per_resident", per_resident);
         batch.set(id, "active_volunteers_90d", Some(Measure::ZERO));
