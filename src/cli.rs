@@ -1,4 +1,5 @@
-//! The `wushe` command line: serve, migrate, seed-demo, create-admin, openapi.
+//! The `wushe` command line: serve, migrate, seed-demo, create-admin, openapi, and the
+//! scheduled jobs by hand.
 
 use crate::config::{Config, LogFormat, Sources};
 use crate::state::AppState;
@@ -54,21 +55,15 @@ enum Command {
     },
     /// Print the OpenAPI 3.1 document as JSON (the committed api-docs/openapi.json).
     Openapi,
-    /// Expire unspent points older than each community's `points_expiry_months`, oldest
-    /// first, and print what lapsed. Safe to run at any time: a second run finds nothing.
-    ExpirePoints,
-    /// Close attendance sessions still open after the day they began, at the end of that day
-    /// (or of the activity), flagged `missing_check_out` for the organiser to review.
-    CloseAttendance,
-    /// Expire wishes past their deadline, flag claims still open at it, and escalate wishes
-    /// lying unclaimed longer than the community allows.
-    SweepWishes,
-    /// Open votes whose opening time has come (freezing their electorate) and close those
-    /// whose closing time has passed (sealing their result).
-    SweepVotes,
-    /// Open surveys whose opening time has come (freezing their audience) and close those
-    /// whose closing time has passed.
-    SweepSurveys,
+    /// List the scheduled jobs: when each is next due, who holds it, how it last went.
+    Jobs,
+    /// Run a scheduled job now, under its lease (so never at the same time as a server's
+    /// run of it), and print what it did: outbox, reminders, sweep-votes, sweep-surveys,
+    /// sweep-wishes, close-attendance, email-digest, expire-points, indicators or prune.
+    RunJob {
+        /// The job's name, as `wushe jobs` lists it.
+        name: String,
+    },
     /// Compute indicator snapshots for a period (`2026-10`, `2026-Q4` or `2026`): every
     /// community's metrics, scored against each standard that rates it. A closed period
     /// already computed is skipped unless --recompute, which recomputes it with the standard
@@ -144,7 +139,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
             let server =
                 crate::http::server(state.clone(), listener, None).map_err(|e| e.to_string())?;
-            crate::indicators::schedule::spawn(state.clone());
+            crate::jobs::scheduler::spawn(state.clone());
             tracing::info!(
                 %bind,
                 database = state.db.target().backend_name(),
@@ -179,64 +174,47 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             crate::seed::create_admin(&state, &login, &password, &name).await
         }
         Command::Openapi => Ok(()),
-        Command::ExpirePoints => {
-            let runs = state
+        Command::Jobs => {
+            let rows = state
                 .db
-                .run(crate::points::expiry::expire_all)
+                .run(crate::jobs::lease::list)
                 .await
-                .map_err(|e| e.to_string())?;
-            for run in &runs {
+                .map_err(|e| format!("{e:?}"))?;
+            for job in crate::jobs::Job::ALL {
+                let row = rows.iter().find(|r| r.name == job.as_str());
                 println!(
-                    "community {}: {} points expired from {} accounts",
-                    run.community_id, run.points, run.accounts
+                    "{:<17} {:<24} next {:<20} runs {:<6} failures {:<4} held by {:<20} last: {}",
+                    job.as_str(),
+                    format!("{:?}", job.schedule(&state.config)),
+                    row.map_or("-".into(), |r| r.next_run_at.to_string()),
+                    row.map_or(0, |r| r.runs),
+                    row.map_or(0, |r| r.failures),
+                    row.and_then(|r| r.holder.clone()).unwrap_or("-".into()),
+                    row.and_then(|r| r.last_error.clone().or(r.last_outcome.clone()))
+                        .unwrap_or("-".into()),
                 );
             }
-            println!("{} communities had points to expire", runs.len());
             Ok(())
         }
-        Command::CloseAttendance => {
-            let clock = state.clock.clone();
-            let closed = state
-                .db
-                .write(move |conn| crate::activities::review::close_overnight(conn, clock.now()))
+        Command::RunJob { name } => {
+            use crate::jobs::{Job, scheduler};
+            let job = Job::parse(&name).ok_or_else(|| {
+                let names: Vec<_> = Job::ALL.iter().map(|j| j.as_str()).collect();
+                format!("no job {name:?}; the jobs are {}", names.join(", "))
+            })?;
+            match scheduler::attempt(&state, job, true)
                 .await
-                .map_err(|e| e.to_string())?;
-            println!("{closed} attendance sessions closed without a check-out, flagged for review");
-            Ok(())
-        }
-        Command::SweepWishes => {
-            let clock = state.clock.clone();
-            let report = state
-                .db
-                .write(move |conn| crate::wishes::sweep::run(conn, clock.now()))
-                .await
-                .map_err(|e| e.to_string())?;
-            println!(
-                "{} wishes expired, {} claims flagged overdue, {} wishes escalated",
-                report.expired, report.flagged_overdue, report.escalated
-            );
-            Ok(())
-        }
-        Command::SweepVotes => {
-            let (db, at) = (state.db.clone(), state.clock.now());
-            let report = actix_web::web::block(move || crate::votes::lifecycle::sweep(&db, at))
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| e.to_string())?;
-            println!(
-                "{} votes opened, {} votes closed",
-                report.opened, report.closed
-            );
-            Ok(())
-        }
-        Command::SweepSurveys => {
-            let (db, at) = (state.db.clone(), state.clock.now());
-            let moved = actix_web::web::block(move || crate::surveys::lifecycle::sweep(&db, at))
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| e.to_string())?;
-            println!("{moved} surveys opened or closed");
-            Ok(())
+                .map_err(|e| format!("{e:?}"))?
+            {
+                scheduler::Ran::Done(Ok(summary)) => {
+                    println!("{name}: {summary}");
+                    Ok(())
+                }
+                scheduler::Ran::Done(Err(error)) => Err(format!("{name} failed: {error}")),
+                scheduler::Ran::NotNow => Err(format!(
+                    "{name} is running on another node now; try again when it finishes"
+                )),
+            }
         }
         Command::ComputeIndicators {
             period,

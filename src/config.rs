@@ -10,7 +10,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod delivery;
 mod secrets;
+
+pub use delivery::{Delivery, Webhook};
 
 /// A setting an operator can change: its variable, its TOML key, default and meaning.
 pub struct Setting {
@@ -76,6 +79,46 @@ pub const SETTINGS: &[Setting] = &[
         env: "WUSHE_SMTP_URL",
         default: "unset",
         help: "`smtp://`, `smtps://` or `file://DIR` for outgoing mail",
+    },
+    Setting {
+        env: "WUSHE_MAIL_FROM",
+        default: "wushe <noreply@wushe.invalid>",
+        help: "The `From` of notification emails",
+    },
+    Setting {
+        env: "WUSHE_WEBHOOK_URL",
+        default: "unset",
+        help: "The operator's SMS/WeChat gateway: notices are POSTed there as signed JSON",
+    },
+    Setting {
+        env: "WUSHE_WEBHOOK_SECRET",
+        default: "unset",
+        help: "HMAC-SHA256 key signing webhook posts (required with the URL)",
+    },
+    Setting {
+        env: "WUSHE_OUTBOX_MAX_ATTEMPTS",
+        default: "20",
+        help: "Delivery attempts before an email or webhook message is given up",
+    },
+    Setting {
+        env: "WUSHE_OUTBOX_RETRY_SECONDS",
+        default: "30",
+        help: "Wait before the first retry; doubled for each next one, up to 30 minutes",
+    },
+    Setting {
+        env: "WUSHE_JOBS",
+        default: "on",
+        help: "`on`: this node takes turns running the scheduled jobs; `off`: it never does",
+    },
+    Setting {
+        env: "WUSHE_JOB_EVERY",
+        default: "unset (each job's own)",
+        help: "Job intervals in seconds, e.g. `outbox=1,reminders=300` (see `wushe jobs`)",
+    },
+    Setting {
+        env: "WUSHE_NODE_NAME",
+        default: "host name and process id",
+        help: "This node's name in job leases and logs",
     },
     Setting {
         env: "WUSHE_BODY_LIMIT",
@@ -145,6 +188,8 @@ pub struct Config {
     pub redis_url: Option<String>,
     pub redis_prefix: String,
     pub smtp_url: Option<url::Url>,
+    /// Notification delivery and scheduled jobs.
+    pub delivery: Delivery,
     pub body_limit: usize,
     pub cors_origins: Vec<String>,
     pub access_token_ttl: Duration,
@@ -369,6 +414,7 @@ impl Config {
             &mut problems,
             &mut warnings,
         );
+        let delivery = Delivery::load(sources, mode, &mut problems, &mut warnings);
         if !problems.is_empty() {
             return Err(format!(
                 "invalid configuration:\n  - {}",
@@ -388,6 +434,7 @@ impl Config {
             redis_url: Some(redis).filter(|r| !r.is_empty()),
             redis_prefix,
             smtp_url: url::Url::parse(&smtp).ok(),
+            delivery,
             body_limit: body_limit.parse().unwrap_or(1 << 20),
             cors_origins: cors
                 .split(',')

@@ -986,6 +986,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        kind -> Text,
+        subject_type -> Nullable<Text>,
+        subject_id -> Nullable<BigInt>,
+        params -> Text,
+        dedupe_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_settings (user_id) {
+        user_id -> BigInt,
+        locale -> Text,
+        email_digest -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_preferences (user_id, kind, channel) {
+        user_id -> BigInt,
+        kind -> Text,
+        channel -> Text,
+        enabled -> Bool,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        notification_id -> Nullable<BigInt>,
+        channel -> Text,
+        status -> Text,
+        digest_of -> Nullable<Text>,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claim_token -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        next_run_at -> Timestamp,
+        runs -> BigInt,
+        failures -> BigInt,
+        last_started_at -> Nullable<Timestamp>,
+        last_finished_at -> Nullable<Timestamp>,
+        last_outcome -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(communities -> regions (region_id));
@@ -1087,4 +1153,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluation_standards,
     manual_indicator_values,
     indicator_snapshots,
+    notifications,
+    notification_settings,
+    notification_preferences,
+    outbox,
+    job_leases,
 );

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::db::{Db, run_migrations};
 use crate::http::metrics::Metrics;
 use crate::kv::Kv;
+use crate::outbox::Outbound;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub passwords: Passwords,
     pub metrics: Metrics,
     pub clock: Clock,
+    /// This node's ways of sending notifications out (SMTP, webhook).
+    pub outbound: Outbound,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
             passwords: Passwords::new(hashing_slots)?,
             metrics: Metrics::new().map_err(|e| e.to_string())?,
             clock: Clock::default(),
+            outbound: Outbound::from_config(&config)?,
             config: Arc::new(config),
             db,
             kv,

@@ -142,6 +142,24 @@ pub fn next_id(conn: &mut DbConnection, table: &'static str) -> Result<i64, ApiE
     Ok(diesel::sql_query(sql).get_result::<Next>(conn)?.id)
 }
 
+/// `sql` with its `$n` parameters in the form the connection's backend numbers explicitly:
+/// unchanged for PostgreSQL, `?n` for SQLite, which takes `$n` as a name and numbers names
+/// by first appearance (so `$2` written before `$1` would take the first value).
+pub fn numbered(conn: &DbConnection, sql: &str) -> String {
+    match conn {
+        DbConnection::Postgres(_) => sql.to_owned(),
+        DbConnection::Sqlite(_) => {
+            let mut out = String::with_capacity(sql.len());
+            let mut chars = sql.chars().peekable();
+            while let Some(c) = chars.next() {
+                let starts_number = chars.peek().is_some_and(char::is_ascii_digit);
+                out.push(if c == '$' && starts_number { '?' } else { c });
+            }
+            out
+        }
+    }
+}
+
 /// The current time as stored: UTC without zone, millisecond precision on both backends.
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{DurationRound, TimeDelta};

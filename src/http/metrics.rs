@@ -16,6 +16,10 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     pool: IntGaugeVec,
+    job_runs: IntCounterVec,
+    job_seconds: HistogramVec,
+    job_last_success: IntGaugeVec,
+    deliveries: IntCounterVec,
 }
 
 impl Metrics {
@@ -45,6 +49,36 @@ impl Metrics {
             ),
             &["state"],
         )?;
+        let job_runs = IntCounterVec::new(
+            Opts::new(
+                "job_runs_total",
+                "Scheduled job runs on this node by outcome",
+            ),
+            &["job", "outcome"],
+        )?;
+        let job_seconds = HistogramVec::new(
+            HistogramOpts::new("job_duration_seconds", "Scheduled job run time")
+                .buckets(vec![0.01, 0.05, 0.25, 1.0, 5.0, 30.0, 120.0, 600.0]),
+            &["job"],
+        )?;
+        let job_last_success = IntGaugeVec::new(
+            Opts::new(
+                "job_last_success_timestamp_seconds",
+                "When each job last succeeded on this node (Unix time)",
+            ),
+            &["job"],
+        )?;
+        let deliveries = IntCounterVec::new(
+            Opts::new(
+                "outbox_deliveries_total",
+                "Email and webhook delivery attempts by channel and outcome (sent, failed, refused)",
+            ),
+            &["channel", "outcome"],
+        )?;
+        registry.register(Box::new(job_runs.clone()))?;
+        registry.register(Box::new(job_seconds.clone()))?;
+        registry.register(Box::new(job_last_success.clone()))?;
+        registry.register(Box::new(deliveries.clone()))?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
@@ -53,7 +87,28 @@ impl Metrics {
             requests,
             latency,
             pool,
+            job_runs,
+            job_seconds,
+            job_last_success,
+            deliveries,
         })
+    }
+
+    /// Counts a scheduled job's run.
+    pub fn job_run(&self, job: &str, succeeded: bool, seconds: f64) {
+        let outcome = if succeeded { "ok" } else { "error" };
+        self.job_runs.with_label_values(&[job, outcome]).inc();
+        self.job_seconds.with_label_values(&[job]).observe(seconds);
+        if succeeded {
+            self.job_last_success
+                .with_label_values(&[job])
+                .set(chrono::Utc::now().timestamp());
+        }
+    }
+
+    /// Counts one delivery attempt from the outbox.
+    pub fn outbox_delivery(&self, channel: &str, outcome: &str) {
+        self.deliveries.with_label_values(&[channel, outcome]).inc();
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {

@@ -61,6 +61,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::surveys::result_routes::routes(cfg);
     crate::ratings::routes::routes(cfg);
     crate::indicators::routes(cfg);
+    crate::notifications::routes::routes(cfg);
 }
 
 /// Runs `work` in a write transaction and answers 200 with what it returns: the shape of most

@@ -1,9 +1,7 @@
-//! The server's own computation of indicators: every `WUSHE_INDICATORS_EVERY` seconds, the
-//! current month, quarter and year, and the ones just before them. A closed period with its
-//! final snapshots is skipped, so each period is finalised once, by the first run after it
-//! ends, and open periods stay fresh for the dashboards. (Several nodes each run it; their
-//! writes take turns and update the same snapshots. Issue 9 gives scheduled jobs a lease so
-//! only one node does the work.)
+//! The `indicators` job: every `WUSHE_INDICATORS_EVERY` seconds, the current month, quarter
+//! and year, and the ones just before them. A closed period with its final snapshots is
+//! skipped, so each period is finalised once, by the first run after it ends, and open
+//! periods stay fresh for the dashboards.
 
 use super::period::{Period, PeriodKind};
 use super::snapshots::compute;
@@ -23,37 +21,23 @@ fn due(at: NaiveDateTime) -> Vec<Period> {
         .collect()
 }
 
-/// Starts the periodic computation, unless it is switched off (an interval of zero).
-pub fn spawn(state: AppState) {
-    let every = state.config.indicators_every;
-    if every.is_zero() {
-        return;
-    }
-    actix_web::rt::spawn(async move {
-        let mut ticker = actix_web::rt::time::interval(every);
-        loop {
-            ticker.tick().await;
-            let at = state.clock.now();
-            for period in due(at) {
-                let began = std::time::Instant::now();
-                let run = move |conn: &mut _| {
-                    compute::run(conn, period, Scope::All, false, at, &Actor::default())
-                };
-                match state.db.run(run).await {
-                    Ok(report) => tracing::info!(
-                        period = %period,
-                        snapshots = report.snapshots,
-                        changed = report.changed,
-                        ms = began.elapsed().as_millis() as u64,
-                        "indicators computed"
-                    ),
-                    Err(error) => {
-                        tracing::warn!(period = %period, ?error, "indicators not computed")
-                    }
-                }
+/// Computes the periods due now; one period's failure is logged and the others go on.
+pub async fn run(state: &AppState) -> String {
+    let at = state.clock.now();
+    let (mut snapshots, mut failed) = (0, 0);
+    for period in due(at) {
+        let run = move |conn: &mut _| {
+            compute::run(conn, period, Scope::All, false, at, &Actor::default())
+        };
+        match state.db.run(run).await {
+            Ok(report) => snapshots += report.snapshots,
+            Err(error) => {
+                failed += 1;
+                tracing::warn!(period = %period, ?error, "indicators not computed");
             }
         }
-    });
+    }
+    format!("{snapshots} snapshots computed, {failed} periods failed")
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use super::chain::{self, EntryFields, TransactionFields};
 use super::{Asset, Holder, Posting, TxKind, accounts};
 use crate::db::{DbConnection, now};
 use crate::error::{ApiError, Code};
+use crate::notifications::{Notice, notify};
 use crate::schema::{ledger_accounts, ledger_entries, ledger_transactions};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -123,10 +124,27 @@ pub fn post(conn: &mut DbConnection, tx: NewTransaction) -> Result<Posted, ApiEr
         prev_hash = hash;
     }
     chain::store_head(conn, tx.community_id, &prev_hash)?;
+    tell_of_points(conn, &tx)?;
     Ok(Posted {
         transaction_id,
         created_at,
     })
+}
+
+/// Tells each person whose points grew by `tx`, with its memo.
+fn tell_of_points(conn: &mut DbConnection, tx: &NewTransaction) -> Result<(), ApiError> {
+    for posting in &tx.postings {
+        if let (Holder::Person(user_id), Asset::Points, 1..) =
+            (posting.holder, posting.asset, posting.amount)
+        {
+            let notice = Notice::PointsCredited {
+                points: posting.amount,
+                memo: tx.memo.to_owned(),
+            };
+            notify(conn, Some(tx.community_id), &notice, &[user_id], None)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes the mirror image of transaction `transaction_id` of the community. A transaction is

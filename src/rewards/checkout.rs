@@ -13,6 +13,7 @@ use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::ledger::{self, Asset, Holder, NewTransaction, Posting, SystemAccount, TxKind};
+use crate::notifications::{Notice, notify};
 use crate::roles::{Permission, standing};
 
 /// The caller spends points on `quantity` of an item: checks stock, their limit and their
@@ -78,6 +79,12 @@ pub fn redeem(
         },
     )?;
     let created = redemptions::get(conn, community_id, id)?;
+    let notice = Notice::RedemptionReady {
+        redemption_id: id,
+        item: item.name.clone(),
+        quantity,
+    };
+    notify(conn, Some(community_id), &notice, &[caller.user_id], None)?;
     record(conn, caller, "rewards.redeemed", None, &created)?;
     Ok(created)
 }

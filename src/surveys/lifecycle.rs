@@ -8,7 +8,8 @@ use super::types::SurveyStatus;
 use crate::audit::{self, Actor, Change};
 use crate::db::DbConnection;
 use crate::error::{ApiError, Code};
-use crate::schema::surveys;
+use crate::notifications::{Notice, notify};
+use crate::schema::{survey_audience, surveys};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
@@ -99,6 +100,16 @@ fn open(conn: &mut DbConnection, survey: &SurveyRow, at: NaiveDateTime) -> Resul
             surveys::audience_size.eq(i32::try_from(size).map_err(ApiError::internal)?),
         ))
         .execute(conn)?;
+    let invited: Vec<i64> = survey_audience::table
+        .filter(survey_audience::survey_id.eq(survey.id))
+        .select(survey_audience::user_id)
+        .load(conn)?;
+    let notice = Notice::SurveyInvitation {
+        survey_id: survey.id,
+        title: survey.title.clone(),
+        closes_at: survey.closes_at,
+    };
+    notify(conn, Some(survey.community_id), &notice, &invited, None)?;
     Ok(())
 }
 

@@ -10,7 +10,8 @@ use super::types::{Outcome, VoteResult, VoteStatus};
 use crate::audit::{self, Actor, Change};
 use crate::db::DbConnection;
 use crate::error::{ApiError, Code};
-use crate::schema::{vote_ballots, votes};
+use crate::notifications::{Notice, notify};
+use crate::schema::{vote_ballots, vote_electors, votes};
 use crate::topics::timeline::{self, Event, EventKind};
 use crate::topics::{TopicStage, stage, store as topics};
 use chrono::NaiveDateTime;
@@ -79,12 +80,28 @@ pub fn open(
     let event = Event::new(EventKind::VoteOpened, actor.user_id)
         .data(json!({"vote_id": vote.id, "electorate_size": size}));
     timeline::record(conn, vote.topic_id, event, at)?;
+    let notice = Notice::VoteOpened {
+        vote_id: vote.id,
+        question: vote.question.clone(),
+        closes_at: vote.closes_at,
+    };
+    tell_electors(conn, vote, &notice)?;
     audit::record(
         conn,
         actor,
         Change::in_community(vote.community_id, "vote.open", "vote", vote.id)
             .after(&json!({"electorate_size": size, "opened_at": at.and_utc()})),
     )
+}
+
+/// Tells everyone on the vote's frozen electorate.
+fn tell_electors(conn: &mut DbConnection, vote: &VoteRow, notice: &Notice) -> Result<(), ApiError> {
+    let electors: Vec<i64> = vote_electors::table
+        .filter(vote_electors::vote_id.eq(vote.id))
+        .select(vote_electors::elector_id)
+        .load(conn)?;
+    notify(conn, Some(vote.community_id), notice, &electors, None)?;
+    Ok(())
 }
 
 /// Rewrites the vote's ballots in receipt order in one statement each, so that their
@@ -147,6 +164,12 @@ pub fn close(
         event = event.body(reason);
     }
     timeline::record(conn, vote.topic_id, event, at)?;
+    let notice = Notice::VoteResult {
+        vote_id: vote.id,
+        question: vote.question.clone(),
+        outcome: result.outcome.as_str().to_owned(),
+    };
+    tell_electors(conn, vote, &notice)?;
     let action = if early.is_some() {
         "vote.close_early"
     } else {

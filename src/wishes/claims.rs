@@ -8,6 +8,7 @@ use super::types::{Status, WishView};
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, Code};
+use crate::notifications::{Notice, notify};
 use crate::roles::{Permission, Role, standing};
 use crate::schema::{
     organisation_communities, organisation_members, volunteer_team_members, volunteer_teams,
@@ -155,6 +156,17 @@ pub fn claim(
     diesel::update(wishes::table.find(wish_id))
         .set(wishes::escalated_at.eq(None::<NaiveDateTime>))
         .execute(conn)?;
+    let notice = Notice::WishClaimed {
+        wish_id,
+        title: wish.title.clone(),
+    };
+    notify(
+        conn,
+        Some(community_id),
+        &notice,
+        &[wish.requester_id],
+        None,
+    )?;
     recorded(conn, caller, wish_id, "wish.claimed", Some(&before))
 }
 

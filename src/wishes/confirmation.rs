@@ -10,6 +10,7 @@ use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, Code};
 use crate::ledger::{self, Asset, Holder, NewTransaction, Posting, SystemAccount, TxKind};
+use crate::notifications::{Notice, notify};
 use crate::roles::{Permission, standing};
 use crate::schema::{users, wish_claims as claims};
 use chrono::NaiveDateTime;
@@ -106,5 +107,16 @@ pub fn confirm(
         ))
         .execute(conn)?;
     set_status(conn, wish_id, Status::Confirmed, now)?;
+    let notice = Notice::WishFulfilled {
+        wish_id,
+        title: wish.title.clone(),
+    };
+    notify(
+        conn,
+        Some(community_id),
+        &notice,
+        &[claim.claimant_id],
+        None,
+    )?;
     recorded(conn, caller, wish_id, "wish.confirmed", Some(&before))
 }

@@ -442,3 +442,24 @@ macro_rules! backend_tests {
         )*
     };
 }
+
+/// Like `backend_tests!`, for tests that start their own app with a configuration of their
+/// own: each function is given the backend to start it on.
+#[macro_export]
+macro_rules! backend_cases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::helpers::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}

@@ -2,8 +2,9 @@
 //! surveys and service ratings with their rectification.
 
 use super::Batch;
-use super::tally::{Bounds, Tally, numbered, tally};
+use super::tally::{Bounds, Tally, tally};
 use crate::db::DbConnection;
+use crate::db::numbered;
 use crate::error::ApiError;
 use crate::indicators::measure::Measure;
 use chrono::NaiveDateTime;

@@ -2,7 +2,7 @@
 //! survey tag) up to three integer tallies. Queries are plain SQL that both backends run alike;
 //! sums are cast to BIGINT because PostgreSQL sums BIGINTs into NUMERIC.
 
-use crate::db::DbConnection;
+use crate::db::{DbConnection, numbered};
 use crate::error::ApiError;
 use chrono::NaiveDateTime;
 use diesel::RunQueryDsl;
@@ -28,16 +28,6 @@ pub enum Bounds {
     AsOf(NaiveDateTime),
     /// `$1` and `$2`: what happened from the first instant up to the second.
     Window(NaiveDateTime, NaiveDateTime),
-}
-
-/// The query with its `$n` parameters as the backend numbers them. SQLite reads `$n` as a
-/// name and numbers names by first appearance, so `$2` written before `$1` would take the
-/// first value; its `?n` form is numbered explicitly, as PostgreSQL's `$n` is.
-pub fn numbered(conn: &DbConnection, sql: &str) -> String {
-    match conn {
-        DbConnection::Sqlite(_) => sql.replace("$1", "?1").replace("$2", "?2"),
-        DbConnection::Postgres(_) => sql.to_owned(),
-    }
 }
 
 /// Runs a tally query bound to `bounds` (`$1`, or `$1` and `$2`, in any order).

@@ -1,0 +1,5 @@
+DROP TABLE job_leases;
+DROP TABLE outbox;
+DROP TABLE notification_preferences;
+DROP TABLE notification_settings;
+DROP TABLE notifications;

@@ -1,0 +1,82 @@
+//! What each job does when it runs, returning a one-line summary for logs and the CLI.
+
+use super::Job;
+use crate::error::ApiError;
+use crate::state::AppState;
+use chrono::TimeDelta;
+
+/// Delivered outbox rows are kept this long for support questions, then deleted.
+const KEEP_DELIVERED: TimeDelta = TimeDelta::days(30);
+
+pub async fn run(state: &AppState, job: Job) -> Result<String, ApiError> {
+    let at = state.clock.now();
+    let db = state.db.clone();
+    Ok(match job {
+        Job::Outbox => {
+            let done = crate::outbox::sender::run(state).await?;
+            format!(
+                "{} sent, {} to retry, {} failed, {} deferred",
+                done.sent, done.retrying, done.failed, done.deferred
+            )
+        }
+        Job::Reminders => {
+            let told = db
+                .write(move |conn| crate::notifications::reminders::run(conn, at))
+                .await?;
+            format!(
+                "reminded {} of activities, {} of votes, {} of surveys, {} of rectifications",
+                told.activities, told.votes, told.surveys, told.rectifications
+            )
+        }
+        Job::SweepVotes => {
+            let report = blocking(move || crate::votes::lifecycle::sweep(&db, at)).await?;
+            format!("{} votes opened, {} closed", report.opened, report.closed)
+        }
+        Job::SweepSurveys => {
+            let moved = blocking(move || crate::surveys::lifecycle::sweep(&db, at)).await?;
+            format!("{moved} surveys opened or closed")
+        }
+        Job::SweepWishes => {
+            let report = db
+                .write(move |conn| crate::wishes::sweep::run(conn, at))
+                .await?;
+            format!(
+                "{} wishes expired, {} claims flagged overdue, {} wishes escalated",
+                report.expired, report.flagged_overdue, report.escalated
+            )
+        }
+        Job::CloseAttendance => {
+            let closed = db
+                .write(move |conn| crate::activities::review::close_overnight(conn, at))
+                .await?;
+            format!("{closed} attendance sessions closed without a check-out")
+        }
+        Job::EmailDigest => {
+            let digests = db
+                .write(move |conn| crate::outbox::digest::run(conn, at))
+                .await?;
+            format!("{digests} digests queued")
+        }
+        Job::ExpirePoints => {
+            let runs = db.run(crate::points::expiry::expire_all).await?;
+            let points: i64 = runs.iter().map(|r| r.points).sum();
+            format!("{points} points expired in {} communities", runs.len())
+        }
+        Job::Indicators => crate::indicators::schedule::run(state).await,
+        Job::Prune => {
+            let before = at - KEEP_DELIVERED;
+            let deleted = db
+                .write(move |conn| crate::outbox::store::prune(conn, before))
+                .await?;
+            format!("{deleted} delivered outbox rows deleted")
+        }
+    })
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    actix_web::web::block(work)
+        .await
+        .map_err(ApiError::internal)?
+}

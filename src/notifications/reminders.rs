@@ -1,0 +1,209 @@
+//! Scheduled reminders: an activity starting within a day (to those confirmed on it), a vote
+//! closing within a day (to electors who have not voted), a survey closing within two days
+//! (to its audience who have not answered), and a rectification falling due within a day (to
+//! the community's staff who answer ratings). Each carries a key, so a person is reminded
+//! once however often the job runs.
+
+use super::notice::Notice;
+use super::notify::notify;
+use crate::db::{DbConnection, numbered};
+use crate::error::ApiError;
+use crate::roles::Permission;
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::RunQueryDsl;
+use diesel::sql_types::{BigInt, Text, Timestamp};
+use serde::Serialize;
+
+const ACTIVITY_LEAD: TimeDelta = TimeDelta::hours(24);
+const VOTE_LEAD: TimeDelta = TimeDelta::hours(24);
+const SURVEY_LEAD: TimeDelta = TimeDelta::hours(48);
+const RECTIFICATION_LEAD: TimeDelta = TimeDelta::hours(24);
+/// Rectifications overdue longer than this are the region's business, not a reminder's.
+const OVERDUE_LOOKBACK: TimeDelta = TimeDelta::days(30);
+
+/// People told in one run, by kind of reminder.
+#[derive(Debug, Default, Serialize)]
+pub struct Reminded {
+    pub activities: usize,
+    pub votes: usize,
+    pub surveys: usize,
+    pub rectifications: usize,
+}
+
+/// Something falling due, with whom to remind of it.
+#[derive(diesel::QueryableByName)]
+struct Due {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    community_id: i64,
+    #[diesel(sql_type = Text)]
+    title: String,
+    #[diesel(sql_type = Text)]
+    place: String,
+    #[diesel(sql_type = Timestamp)]
+    at: NaiveDateTime,
+    /// Comma-separated user ids.
+    #[diesel(sql_type = Text)]
+    people: String,
+}
+
+/// Runs `sql`, binding the window `$1` (exclusive) to `$2`, returning what is due.
+fn due(
+    conn: &mut DbConnection,
+    sql: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<Due>, ApiError> {
+    Ok(diesel::sql_query(numbered(conn, sql))
+        .bind::<Timestamp, _>(from)
+        .bind::<Timestamp, _>(to)
+        .load(conn)?)
+}
+
+fn people(due: &Due) -> Vec<i64> {
+    due.people
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect()
+}
+
+/// The aggregate that joins ids into text on both backends.
+fn id_list(conn: &DbConnection, column: &str) -> String {
+    match conn {
+        DbConnection::Postgres(_) => format!("string_agg(CAST({column} AS TEXT), ',')"),
+        DbConnection::Sqlite(_) => format!("group_concat({column}, ',')"),
+    }
+}
+
+pub fn run(conn: &mut DbConnection, at: NaiveDateTime) -> Result<Reminded, ApiError> {
+    Ok(Reminded {
+        activities: activities(conn, at)?,
+        votes: votes(conn, at)?,
+        surveys: surveys(conn, at)?,
+        rectifications: rectifications(conn, at)?,
+    })
+}
+
+fn activities(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError> {
+    let sql = format!(
+        "SELECT a.id, a.community_id, a.title, a.place, a.starts_at AS at, {} AS people \
+         FROM activities a JOIN activity_signups s ON s.activity_id = a.id \
+         WHERE a.status = 'published' AND a.starts_at > $1 AND a.starts_at <= $2 \
+           AND s.status = 'confirmed' \
+         GROUP BY a.id, a.community_id, a.title, a.place, a.starts_at",
+        id_list(conn, "s.user_id")
+    );
+    let mut told = 0;
+    for activity in due(conn, &sql, at, at + ACTIVITY_LEAD)? {
+        let notice = Notice::ActivityReminder {
+            activity_id: activity.id,
+            title: activity.title.clone(),
+            starts_at: activity.at,
+            place: activity.place.clone(),
+        };
+        let key = format!("activity:{}:reminder", activity.id);
+        told += notify(
+            conn,
+            Some(activity.community_id),
+            &notice,
+            &people(&activity),
+            Some(&key),
+        )?;
+    }
+    Ok(told)
+}
+
+fn votes(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError> {
+    let sql = format!(
+        "SELECT v.id, v.community_id, v.question AS title, '' AS place, v.closes_at AS at, \
+                {} AS people \
+         FROM votes v JOIN vote_electors e ON e.vote_id = v.id \
+         WHERE v.status = 'open' AND v.closes_at > $1 AND v.closes_at <= $2 AND NOT e.voted \
+         GROUP BY v.id, v.community_id, v.question, v.closes_at",
+        id_list(conn, "e.elector_id")
+    );
+    let mut told = 0;
+    for vote in due(conn, &sql, at, at + VOTE_LEAD)? {
+        let notice = Notice::VoteClosingSoon {
+            vote_id: vote.id,
+            question: vote.title.clone(),
+            closes_at: vote.at,
+        };
+        let key = format!("vote:{}:closing", vote.id);
+        told += notify(
+            conn,
+            Some(vote.community_id),
+            &notice,
+            &people(&vote),
+            Some(&key),
+        )?;
+    }
+    Ok(told)
+}
+
+fn surveys(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError> {
+    let sql = format!(
+        "SELECT s.id, s.community_id, s.title, '' AS place, s.closes_at AS at, {} AS people \
+         FROM surveys s JOIN survey_audience a ON a.survey_id = s.id \
+         WHERE s.status = 'open' AND s.closes_at > $1 AND s.closes_at <= $2 AND NOT a.responded \
+         GROUP BY s.id, s.community_id, s.title, s.closes_at",
+        id_list(conn, "a.user_id")
+    );
+    let mut told = 0;
+    for survey in due(conn, &sql, at, at + SURVEY_LEAD)? {
+        let notice = Notice::SurveyReminder {
+            survey_id: survey.id,
+            title: survey.title.clone(),
+            closes_at: survey.at,
+        };
+        let key = format!("survey:{}:closing", survey.id);
+        told += notify(
+            conn,
+            Some(survey.community_id),
+            &notice,
+            &people(&survey),
+            Some(&key),
+        )?;
+    }
+    Ok(told)
+}
+
+/// Open rectifications due within the lead (or overdue by up to a month), to the community's staff
+/// who answer ratings. A rejected reply gives a new deadline, hence a key per deadline.
+fn rectifications(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError> {
+    let roles = Permission::HandleRatings
+        .allowed_roles()
+        .iter()
+        .map(|role| format!("'{}'", role.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT r.id, r.community_id, '' AS title, '' AS place, r.due_at AS at, {} AS people \
+         FROM rectifications r JOIN role_grants g ON g.community_id = r.community_id \
+         WHERE r.status = 'open' AND r.due_at > $1 AND r.due_at <= $2 \
+           AND g.revoked_at IS NULL AND g.role IN ({roles}) \
+         GROUP BY r.id, r.community_id, r.due_at",
+        id_list(conn, "g.user_id")
+    );
+    let mut told = 0;
+    for case in due(conn, &sql, at - OVERDUE_LOOKBACK, at + RECTIFICATION_LEAD)? {
+        let notice = Notice::RectificationDue {
+            rectification_id: case.id,
+            due_at: case.at,
+        };
+        let key = format!(
+            "rectification:{}:{}",
+            case.id,
+            case.at.and_utc().timestamp()
+        );
+        told += notify(
+            conn,
+            Some(case.community_id),
+            &notice,
+            &people(&case),
+            Some(&key),
+        )?;
+    }
+    Ok(told)
+}

@@ -1,0 +1,216 @@
+//! The `outbox` job: delivers due messages in batches until none is left.
+
+use super::email::Email;
+use super::store::{self, Claimed, Setback};
+use super::webhook::{self, Payload};
+use super::{Failure, FailureKind};
+use crate::error::ApiError;
+use crate::notifications::Notice;
+use crate::notifications::settings::Locale;
+use crate::notifications::templates::{Rendered, render};
+use crate::state::AppState;
+use chrono::{NaiveDateTime, TimeDelta};
+use futures_util::future::join_all;
+use rand::RngCore;
+use serde::Serialize;
+
+/// Messages claimed at once; a claim lasts long enough for all of them to time out in turn.
+const BATCH: i64 = 64;
+/// Messages in flight at once.
+const PARALLEL: usize = 8;
+const CLAIM_FOR: TimeDelta = TimeDelta::minutes(10);
+
+#[derive(Debug, Default, Serialize)]
+pub struct Delivered {
+    pub sent: usize,
+    /// Failed this time, to be retried.
+    pub retrying: usize,
+    /// Given up.
+    pub failed: usize,
+    /// Not tried because the server was unreachable; back in the queue.
+    pub deferred: usize,
+}
+
+/// One message ready to go: the row and its notices (one, or a digest's several).
+struct Outgoing {
+    row: Claimed,
+    notices: Vec<Notice>,
+}
+
+/// Delivers what is due now, batch after batch, until a batch comes back short.
+pub async fn run(state: &AppState) -> Result<Delivered, ApiError> {
+    let mut total = Delivered::default();
+    loop {
+        let (claimed, done) = deliver_batch(state).await?;
+        total.sent += done.sent;
+        total.retrying += done.retrying;
+        total.failed += done.failed;
+        total.deferred += done.deferred;
+        if claimed < BATCH as usize || done.deferred > 0 {
+            return Ok(total);
+        }
+    }
+}
+
+async fn deliver_batch(state: &AppState) -> Result<(usize, Delivered), ApiError> {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let at = state.clock.now();
+    let claim_token = token.clone();
+    let outgoing = state
+        .db
+        .write(move |conn| {
+            let rows = store::claim(conn, &claim_token, at, at + CLAIM_FOR, BATCH)?;
+            rows.into_iter()
+                .map(|row| {
+                    let notices = super::digest::notices_of(conn, &row)?;
+                    Ok(Outgoing { row, notices })
+                })
+                .collect::<Result<Vec<_>, ApiError>>()
+        })
+        .await?;
+    let claimed = outgoing.len();
+    let mut done = Delivered::default();
+    let mut sent = Vec::new();
+    let mut setbacks: Vec<(i64, Failure, i32)> = Vec::new();
+    let mut unreachable = false;
+    for chunk in outgoing.chunks(PARALLEL) {
+        if unreachable {
+            setbacks.extend(chunk.iter().map(|o| {
+                (
+                    o.row.id,
+                    Failure::unreachable("not tried: server unreachable"),
+                    -1,
+                )
+            }));
+            continue;
+        }
+        let results = join_all(chunk.iter().map(|o| deliver(state, o))).await;
+        for (outgoing, result) in chunk.iter().zip(results) {
+            state
+                .metrics
+                .outbox_delivery(&outgoing.row.channel, outcome_label(&result));
+            match result {
+                Ok(()) => sent.push(outgoing.row.id),
+                Err(failure) => {
+                    unreachable |= failure.kind == FailureKind::Unreachable;
+                    setbacks.push((outgoing.row.id, failure, outgoing.row.attempts));
+                }
+            }
+        }
+    }
+    done.sent = sent.len();
+    let config = state.config.clone();
+    let now = state.clock.now();
+    let counts = state
+        .db
+        .write(move |conn| {
+            store::mark_sent(conn, &token, &sent, now)?;
+            let mut counts = (0, 0, 0);
+            for (id, failure, attempts) in &setbacks {
+                let setback = next_step(&config.delivery, failure, *attempts, now);
+                match setback {
+                    Setback::Deferred { .. } => counts.2 += 1,
+                    Setback::Failed { retry_at: None, .. } => counts.1 += 1,
+                    Setback::Failed { .. } => counts.0 += 1,
+                }
+                store::set_back(conn, &token, *id, setback)?;
+            }
+            Ok(counts)
+        })
+        .await?;
+    (done.retrying, done.failed, done.deferred) = counts;
+    Ok((claimed, done))
+}
+
+fn outcome_label(result: &Result<(), Failure>) -> &'static str {
+    match result {
+        Ok(()) => "sent",
+        Err(f) if f.kind == FailureKind::Permanent => "refused",
+        Err(_) => "failed",
+    }
+}
+
+/// What a failure leads to: a retry after the backoff, or giving up (at once for a permanent
+/// refusal, or when the attempts are used up). `attempts` of -1 marks a message not tried.
+fn next_step<'a>(
+    delivery: &crate::config::Delivery,
+    failure: &'a Failure,
+    attempts: i32,
+    now: NaiveDateTime,
+) -> Setback<'a> {
+    let wait = |n: u32| TimeDelta::from_std(delivery.backoff(n)).unwrap_or(TimeDelta::hours(1));
+    if attempts < 0 {
+        return Setback::Deferred {
+            retry_at: now + wait(1),
+        };
+    }
+    let made = attempts.unsigned_abs() + 1;
+    let gives_up = failure.kind == FailureKind::Permanent || made >= delivery.max_attempts;
+    Setback::Failed {
+        error: &failure.message,
+        retry_at: (!gives_up).then(|| now + wait(made)),
+    }
+}
+
+fn words(outgoing: &Outgoing) -> Rendered {
+    let lang = Locale::parse(&outgoing.row.locale)
+        .unwrap_or(Locale::ZhCn)
+        .lang();
+    match outgoing.notices.as_slice() {
+        [one] => render(one, lang),
+        many => super::digest::render_digest(many, lang),
+    }
+}
+
+async fn deliver(state: &AppState, outgoing: &Outgoing) -> Result<(), Failure> {
+    let row = &outgoing.row;
+    let rendered = words(outgoing);
+    match row.channel.as_str() {
+        "email" => {
+            let mailer = state.outbound.mailer.as_ref().ok_or_else(|| {
+                Failure::permanent("email is not configured on this server (WUSHE_SMTP_URL)")
+            })?;
+            let to = row
+                .email
+                .as_deref()
+                .ok_or_else(|| Failure::permanent("the account has no email address now"))?;
+            let footer = match Locale::parse(&row.locale) {
+                Some(Locale::En) => {
+                    "\n\n--\nChange what you receive under Notification settings in the app."
+                }
+                _ => "\n\n--\n可在 app 的「通知设置」中更改接收方式。",
+            };
+            let body = format!("{}{footer}", rendered.body);
+            let email = Email {
+                to,
+                subject: &rendered.title,
+                body: &body,
+                message_id: format!("<outbox-{}@wushe>", row.id),
+            };
+            mailer.send(&state.config.delivery.mail_from, email).await
+        }
+        "webhook" => {
+            let (client, hook) = state.outbound.webhook.as_ref().ok_or_else(|| {
+                Failure::permanent("no gateway is configured on this server (WUSHE_WEBHOOK_URL)")
+            })?;
+            let phone = row
+                .phone
+                .as_deref()
+                .ok_or_else(|| Failure::permanent("the account has no phone number now"))?;
+            let payload = Payload {
+                id: row.id,
+                kind: row.kind.as_deref().unwrap_or("digest"),
+                user_id: row.user_id,
+                phone,
+                locale: &row.locale,
+                title: &rendered.title,
+                text: &rendered.body,
+            };
+            let timestamp = chrono::Utc::now().timestamp();
+            webhook::post(client, hook, &payload, timestamp).await
+        }
+        other => Err(Failure::permanent(format!("unknown channel {other}"))),
+    }
+}
