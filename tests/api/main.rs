@@ -42,5 +42,6 @@ mod vote_channels;
 mod vote_secrecy;
 mod votes;
 mod voting;
+mod webhook_delivery;
 mod wishes;
 mod world;

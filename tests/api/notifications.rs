@@ -6,7 +6,7 @@ use crate::helpers::{TestApp, User};
 use crate::points::adjust;
 use crate::rewards::redeem;
 use crate::world;
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::TimeDelta;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use wushe::jobs::{Job, scheduler};
@@ -74,7 +74,7 @@ async fn the_inbox_tells_of_points_and_redemptions_in_the_readers_language(app: 
     assert_eq!(en["items"][1]["title"], "+100 points");
     assert_eq!(
         en["items"][1]["body"],
-        "100 points were credited to your account: 志愿服务补录"
+        "100 points were credited to your account: 人工调整：志愿服务补录"
     );
 
     // Only the resident is told; the staff member who acted and the other side hear nothing.
@@ -209,7 +209,7 @@ async fn settings_have_defaults_and_decide_the_channels(app: TestApp) {
     }
     let channels = |user: &User| {
         format!(
-            "SELECT channel FROM outbox WHERE user_id = {} ORDER BY channel",
+            "SELECT channel AS t FROM outbox WHERE user_id = {} ORDER BY channel",
             user.id
         )
     };
@@ -227,7 +227,9 @@ async fn an_activity_reminder_is_given_once(app: TestApp) {
             a.staff.token(),
         )
         .await;
-    let starts_at: NaiveDateTime = serde_json::from_value(activity["starts_at"].clone()).unwrap();
+    let starts_at: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(activity["starts_at"].clone()).unwrap();
+    let starts_at = starts_at.naive_utc();
     // More than a day ahead nobody is reminded; within a day, each person once.
     let ahead = starts_at - app.state.clock.now();
     if ahead > TimeDelta::hours(24) {

@@ -113,6 +113,47 @@ impl SmtpSink {
     }
 }
 
+/// The body of a raw message, decoded from base64 or quoted-printable as its header says.
+pub fn body_text(message: &str) -> String {
+    use base64::Engine;
+    let message = message.replace("\r\n", "\n");
+    let (head, body) = message.split_once("\n\n").unwrap_or((&message, ""));
+    let encoding = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-transfer-encoding:")
+                .map(|v| v.trim().to_owned())
+        })
+        .unwrap_or_default();
+    match encoding.as_str() {
+        "base64" => {
+            let compact: String = body.split_whitespace().collect();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(compact)
+                .unwrap();
+            String::from_utf8(bytes).unwrap()
+        }
+        "quoted-printable" => {
+            let joined = body.replace("=\n", "");
+            let mut bytes = Vec::new();
+            let mut rest = joined.as_bytes();
+            while let Some((&first, tail)) = rest.split_first() {
+                if first == b'=' && tail.len() >= 2 {
+                    let hex = std::str::from_utf8(&tail[..2]).unwrap();
+                    bytes.push(u8::from_str_radix(hex, 16).unwrap());
+                    rest = &tail[2..];
+                } else {
+                    bytes.push(first);
+                    rest = tail;
+                }
+            }
+            String::from_utf8(bytes).unwrap()
+        }
+        _ => body.to_owned(),
+    }
+}
+
 impl Drop for SmtpSink {
     fn drop(&mut self) {
         self.stop();
