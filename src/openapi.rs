@@ -39,6 +39,7 @@ use utoipa_actix_web::AppExt;
         (name = "surveys", description = "Satisfaction surveys (满意度测评): built-in templates from the evaluation standards, questions of six kinds with skip logic, an audience frozen at opening, one response per person or household (anonymous ones unlinkable to the respondent), results with satisfaction rates and Wilson intervals, a breakdown by grid that hides small groups, and a CSV export"),
         (name = "ratings", description = "Service ratings (好差评) after a fulfilled wish, an attended activity or a service-counter case; a poor rating opens a rectification case (整改) with a deadline, a staff reply and the resident's acceptance; good and rectification rates per period"),
         (name = "indicators", description = "Indicators and community ratings: evaluation standards as versioned data (built-in: Hunan 2022 harmonious community, Ziyang 2018, Wuhan happy community), metrics computed from platform data with their formulas, manual values with evidence and approval, per-period snapshots with dimension and composite scores, hard thresholds, stars, ranks and trends; region roll-ups, the nomination CSV, published ratings and SVG charts"),
+        (name = "events", description = "Live updates for the apps: a server-sent event stream per user (new inbox items, live vote tallies), served by any node"),
         (name = "operations", description = "Health and readiness"),
     )
 )]
