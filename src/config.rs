@@ -5,6 +5,7 @@
 //! collected and reported together, so an operator fixes them in one pass.
 
 use crate::db::DatabaseTarget;
+use crate::kv::RateLimit;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -68,7 +69,7 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         env: "REDIS_URL",
         default: "unset (in-process)",
-        help: "Redis for rate limits and token revocation shared by several nodes",
+        help: "Redis for rate limits, token revocation, caches and live events shared by several nodes",
     },
     Setting {
         env: "WUSHE_REDIS_PREFIX",
@@ -160,6 +161,21 @@ pub const SETTINGS: &[Setting] = &[
         default: "text",
         help: "`text` or `json` logs (level from RUST_LOG)",
     },
+    Setting {
+        env: "WUSHE_BALLOT_LIMIT",
+        default: "20/60",
+        help: "Ballots cast or changed per person: `COUNT/SECONDS`",
+    },
+    Setting {
+        env: "WUSHE_REDEMPTION_LIMIT",
+        default: "30/3600",
+        help: "Reward redemptions per person: `COUNT/SECONDS`",
+    },
+    Setting {
+        env: "WUSHE_WISH_LIMIT",
+        default: "20/3600",
+        help: "Wishes posted per person (staff posting for residents included): `COUNT/SECONDS`",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,6 +219,15 @@ pub struct Config {
     pub login_limits: LoginLimits,
     /// Things the operator should know, logged once the logger is up.
     pub warnings: Vec<String>,
+    /// Per-person limits on writes worth abusing, shared by every node.
+    pub rate_limits: RateLimits,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    pub ballots: RateLimit,
+    pub redemptions: RateLimit,
+    pub wishes: RateLimit,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -393,6 +418,10 @@ impl Config {
             "text" | "json" => Ok(()),
             _ => Err("expected text or json".into()),
         });
+        let rate = |v: &str| RateLimit::parse(v).map(|_| ());
+        let ballot_limit = parse("WUSHE_BALLOT_LIMIT", "20/60", &rate);
+        let redemption_limit = parse("WUSHE_REDEMPTION_LIMIT", "30/3600", &rate);
+        let wish_limit = parse("WUSHE_WISH_LIMIT", "20/3600", &rate);
         let mode = if mode == "production" {
             Mode::Production
         } else {
@@ -454,6 +483,11 @@ impl Config {
             },
             login_limits: LoginLimits::default(),
             warnings,
+            rate_limits: RateLimits {
+                ballots: RateLimit::parse(&ballot_limit)?,
+                redemptions: RateLimit::parse(&redemption_limit)?,
+                wishes: RateLimit::parse(&wish_limit)?,
+            },
         })
     }
 }

@@ -17,6 +17,7 @@ pub mod communities;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod fund;
 pub mod http;
 pub mod indicators;

@@ -40,6 +40,7 @@ use utoipa_actix_web::AppExt;
         (name = "ratings", description = "Service ratings (好差评) after a fulfilled wish, an attended activity or a service-counter case; a poor rating opens a rectification case (整改) with a deadline, a staff reply and the resident's acceptance; good and rectification rates per period"),
         (name = "indicators", description = "Indicators and community ratings: evaluation standards as versioned data (built-in: Hunan 2022 harmonious community, Ziyang 2018, Wuhan happy community), metrics computed from platform data with their formulas, manual values with evidence and approval, per-period snapshots with dimension and composite scores, hard thresholds, stars, ranks and trends; region roll-ups, the nomination CSV, published ratings and SVG charts"),
         (name = "notifications", description = "The in-app inbox (unread count, mark read) and each person's notification settings: language, a daily email digest, and per kind of notice (wish claimed or fulfilled, activity reminder, vote opened, closing soon or decided, survey invitation or reminder, points credited, redemption ready, rectification due) whether it also goes by email and through the operator's SMS/WeChat gateway"),
+        (name = "events", description = "Live updates for the apps: a server-sent event stream per user (new inbox items, live vote tallies), served by any node"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

@@ -4,6 +4,7 @@ use crate::auth::{Passwords, TokenKeys};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::{Db, run_migrations};
+use crate::events::EventBus;
 use crate::http::metrics::Metrics;
 use crate::kv::Kv;
 use crate::outbox::Outbound;
@@ -20,6 +21,7 @@ pub struct AppState {
     pub clock: Clock,
     /// This node's ways of sending notifications out (SMTP, webhook).
     pub outbound: Outbound,
+    pub events: EventBus,
 }
 
 impl AppState {
@@ -46,20 +48,23 @@ impl AppState {
                 "applied migrations"
             );
         }
+        let metrics = Metrics::new().map_err(|e| e.to_string())?;
         let kv = match &config.redis_url {
-            Some(url) => Kv::redis(url, &config.redis_prefix).await?,
-            None => Kv::memory(),
+            Some(url) => Kv::redis(url, &config.redis_prefix, &metrics).await?,
+            None => Kv::memory(&metrics),
         };
+        let events = EventBus::start(&kv, metrics.sse_streams.clone());
         let hashing_slots = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
         Ok(Self {
             tokens: TokenKeys::new(&config.jwt_secret),
             passwords: Passwords::new(hashing_slots)?,
-            metrics: Metrics::new().map_err(|e| e.to_string())?,
+            metrics,
             clock: Clock::default(),
             outbound: Outbound::from_config(&config)?,
             config: Arc::new(config),
             db,
             kv,
+            events,
         })
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::config::LoginLimits;
 use crate::error::ApiError;
-use crate::kv::Kv;
+use crate::kv::{Kv, RateLimit};
 
 pub struct Throttle<'a> {
     pub kv: &'a Kv,
@@ -19,20 +19,26 @@ impl Throttle<'_> {
         format!("login-failures:ip:{ip}")
     }
 
+    fn limit(&self, count: u64) -> RateLimit {
+        RateLimit {
+            count,
+            window: self.limits.window,
+        }
+    }
+
     /// Counts the attempt before the password is checked, so a burst of parallel guesses is
     /// cut off at the limit instead of all passing a check made before any of them failed.
     /// Refuses the attempt once either counter is past its limit.
     pub async fn begin_login(&self, login: &str, ip: &str) -> Result<(), ApiError> {
-        for (key, limit) in [
-            (Self::account_key(login), self.limits.per_account),
-            (Self::ip_key(ip), self.limits.per_ip),
-        ] {
-            let counter = self.kv.increment(&key, self.limits.window).await?;
-            if counter.count > limit {
-                return Err(ApiError::rate_limited(counter.resets_in.as_secs() + 1));
-            }
-        }
-        Ok(())
+        self.kv
+            .within_limit(
+                &Self::account_key(login),
+                self.limit(self.limits.per_account),
+            )
+            .await?;
+        self.kv
+            .within_limit(&Self::ip_key(ip), self.limit(self.limits.per_ip))
+            .await
     }
 
     /// A successful login forgives the account's earlier mistakes, and takes back its own
@@ -43,13 +49,9 @@ impl Throttle<'_> {
     }
 
     pub async fn check_registration(&self, ip: &str) -> Result<(), ApiError> {
-        let counter = self
-            .kv
-            .increment(&format!("registrations:ip:{ip}"), self.limits.window)
-            .await?;
-        if counter.count > self.limits.registrations_per_ip {
-            return Err(ApiError::rate_limited(counter.resets_in.as_secs() + 1));
-        }
-        Ok(())
+        let limit = self.limit(self.limits.registrations_per_ip);
+        self.kv
+            .within_limit(&format!("registrations:ip:{ip}"), limit)
+            .await
     }
 }

@@ -5,8 +5,8 @@ use super::{CommunityView, Kind};
 use crate::audit::{self, Change};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::http::Json;
 use crate::http::pagination::{PageQuery, Paged};
+use crate::http::{CACHE_TTL, Json, json_bytes};
 use crate::regions::{self, Level};
 use crate::roles::{Permission, standing};
 use crate::state::AppState;
@@ -93,7 +93,12 @@ async fn list_communities(
 #[get("/communities/{id}")]
 async fn get_community(state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    Ok(HttpResponse::Ok().json(state.db.run(move |conn| store::get(conn, id)).await?))
+    let load = state.db.run(move |conn| store::get(conn, id));
+    let body = state
+        .kv
+        .cached_json(id, "community", CACHE_TTL, load)
+        .await?;
+    Ok(json_bytes(body))
 }
 
 /// Create a community under a street (platform admins, or region admins above the street).

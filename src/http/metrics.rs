@@ -6,7 +6,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::web;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 use std::time::Instant;
 
@@ -20,6 +21,14 @@ pub struct Metrics {
     job_seconds: HistogramVec,
     job_last_success: IntGaugeVec,
     deliveries: IntCounterVec,
+    /// Operations that used the node's own store because Redis failed or was skipped.
+    pub redis_fallbacks: IntCounterVec,
+    /// 1 while Redis answers, 0 while it is down (and without Redis).
+    pub redis_up: IntGauge,
+    /// Lookups of cached reads by result: hit, miss, or bypass (Redis down).
+    pub cache_lookups: IntCounterVec,
+    /// Open event streams on this node.
+    pub sse_streams: IntGauge,
 }
 
 impl Metrics {
@@ -79,9 +88,29 @@ impl Metrics {
         registry.register(Box::new(job_seconds.clone()))?;
         registry.register(Box::new(job_last_success.clone()))?;
         registry.register(Box::new(deliveries.clone()))?;
+        let redis_fallbacks = IntCounterVec::new(
+            Opts::new(
+                "redis_fallbacks_total",
+                "Shared-state operations served by this node alone because Redis was down",
+            ),
+            &["operation"],
+        )?;
+        let redis_up = IntGauge::new("redis_up", "1 while Redis answers, else 0")?;
+        let cache_lookups = IntCounterVec::new(
+            Opts::new(
+                "cache_lookups_total",
+                "Cached reads by result (hit, miss, bypass)",
+            ),
+            &["result"],
+        )?;
+        let sse_streams = IntGauge::new("sse_streams", "Open event streams on this node")?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
+        registry.register(Box::new(redis_fallbacks.clone()))?;
+        registry.register(Box::new(redis_up.clone()))?;
+        registry.register(Box::new(cache_lookups.clone()))?;
+        registry.register(Box::new(sse_streams.clone()))?;
         Ok(Self {
             registry,
             requests,
@@ -91,6 +120,10 @@ impl Metrics {
             job_seconds,
             job_last_success,
             deliveries,
+            redis_fallbacks,
+            redis_up,
+            cache_lookups,
+            sse_streams,
         })
     }
 

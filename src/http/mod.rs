@@ -1,6 +1,7 @@
 //! HTTP plumbing: the app with its middleware, extractors, and the server.
 
 mod docs;
+mod freshness;
 pub mod idempotency;
 pub mod json;
 pub mod metrics;
@@ -9,6 +10,7 @@ pub mod pagination;
 pub mod problem;
 pub mod text;
 
+pub use freshness::CACHE_TTL;
 pub use json::{BodyLimit, Json};
 
 use crate::error::ApiError;
@@ -62,6 +64,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
     crate::ratings::routes::routes(cfg);
     crate::indicators::routes(cfg);
     crate::notifications::routes::routes(cfg);
+    crate::events::routes::routes(cfg);
 }
 
 /// Runs `work` in a write transaction and answers 200 with what it returns: the shape of most
@@ -73,6 +76,13 @@ where
 {
     let value = state.db.write(work).await?;
     Ok(actix_web::HttpResponse::Ok().json(value))
+}
+
+/// 200 with a JSON body already serialised, as the cache holds it.
+pub fn json_bytes(body: Vec<u8>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body)
 }
 
 /// The documented routes: the API and the health probes. Also used to build the OpenAPI file.
@@ -118,6 +128,7 @@ pub fn build_app(
         .default_service(web::to(|| async {
             Err::<actix_web::HttpResponse, _>(ApiError::not_found())
         }))
+        .wrap(from_fn(freshness::invalidate_after_writes))
         .wrap(from_fn(problem::problem_responses))
         .wrap(Compress::default())
         .wrap(from_fn(metrics::record_metrics))

@@ -33,6 +33,9 @@ pub struct Readiness {
     pub database: &'static str,
     /// `memory` or `redis`.
     pub shared_state: &'static str,
+    /// With Redis configured: `up`, or `down` while this node runs on its own store. A node
+    /// without Redis still serves (limits per node, caches bypassed), so it stays ready.
+    pub redis: Option<&'static str>,
 }
 
 /// Liveness: the process is up and serving.
@@ -45,7 +48,8 @@ async fn healthz() -> HttpResponse {
     })
 }
 
-/// Readiness: the database and the shared store answer.
+/// Readiness: the database answers. Redis is reported but does not decide: without it the
+/// node serves on its own store until Redis returns.
 #[utoipa::path(tag = "operations", responses((status = 200, body = Readiness), (status = 503, body = crate::error::Problem)))]
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
@@ -53,11 +57,16 @@ async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
         .db
         .run(|conn| Ok(conn.batch_execute("SELECT 1")?))
         .await?;
-    state.kv.ping().await?;
+    let redis = state
+        .kv
+        .redis_up()
+        .await
+        .map(|up| if up { "up" } else { "down" });
     Ok(HttpResponse::Ok().json(Readiness {
         status: "ready",
         database: state.db.target().backend_name(),
         shared_state: state.kv.backend_name(),
+        redis,
     }))
 }
 

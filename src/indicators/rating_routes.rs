@@ -6,6 +6,7 @@ use super::period::Period;
 use super::snapshots::store;
 use super::standards::scoring::DimensionScore;
 use crate::error::{ApiResult, Problem};
+use crate::http::{CACHE_TTL, json_bytes};
 use crate::schema::{communities, indicator_snapshots as snaps};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
@@ -47,49 +48,50 @@ async fn public_rating(
     path: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let community_id = path.into_inner();
-    let rating = state
-        .db
-        .run(move |conn| {
-            let community_name: String = communities::table
-                .find(community_id)
-                .select(communities::name)
-                .first(conn)?;
-            let published: Vec<String> = snaps::table
-                .filter(snaps::community_id.eq(community_id))
-                .filter(snaps::published_at.is_not_null())
-                .select(snaps::period)
-                .distinct()
-                .load(conn)?;
-            let mut rows = store::of_community(conn, community_id, &published, None)?;
-            rows.retain(|r| r.published_at.is_some());
-            // The latest period per code (a month ending with the year gives way to the year).
-            let end = |period: &str| Period::parse(period).map(|p| (p.end(), p.days()));
-            rows.sort_by(|a, b| {
-                a.code
-                    .cmp(&b.code)
-                    .then(end(&b.period).cmp(&end(&a.period)))
-            });
-            rows.dedup_by(|later, first| later.code == first.code);
-            let ratings = rows
-                .into_iter()
-                .map(|row| {
-                    Ok(PublishedRating {
-                        dimensions: row.detail()?.evaluation.dimensions,
-                        standard_code: row.code,
-                        standard_name: row.standard_name,
-                        period: row.period,
-                        composite: Measure::from_raw(row.composite),
-                        stars: row.stars,
-                        passed: row.passed,
-                    })
+    let load = state.db.run(move |conn| {
+        let community_name: String = communities::table
+            .find(community_id)
+            .select(communities::name)
+            .first(conn)?;
+        let published: Vec<String> = snaps::table
+            .filter(snaps::community_id.eq(community_id))
+            .filter(snaps::published_at.is_not_null())
+            .select(snaps::period)
+            .distinct()
+            .load(conn)?;
+        let mut rows = store::of_community(conn, community_id, &published, None)?;
+        rows.retain(|r| r.published_at.is_some());
+        // The latest period per code (a month ending with the year gives way to the year).
+        let end = |period: &str| Period::parse(period).map(|p| (p.end(), p.days()));
+        rows.sort_by(|a, b| {
+            a.code
+                .cmp(&b.code)
+                .then(end(&b.period).cmp(&end(&a.period)))
+        });
+        rows.dedup_by(|later, first| later.code == first.code);
+        let ratings = rows
+            .into_iter()
+            .map(|row| {
+                Ok(PublishedRating {
+                    dimensions: row.detail()?.evaluation.dimensions,
+                    standard_code: row.code,
+                    standard_name: row.standard_name,
+                    period: row.period,
+                    composite: Measure::from_raw(row.composite),
+                    stars: row.stars,
+                    passed: row.passed,
                 })
-                .collect::<ApiResult<_>>()?;
-            Ok(PublicRating {
-                community_id,
-                community_name,
-                ratings,
             })
+            .collect::<ApiResult<_>>()?;
+        Ok(PublicRating {
+            community_id,
+            community_name,
+            ratings,
         })
+    });
+    let body = state
+        .kv
+        .cached_json(community_id, "rating", CACHE_TTL, load)
         .await?;
-    Ok(HttpResponse::Ok().json(rating))
+    Ok(json_bytes(body))
 }

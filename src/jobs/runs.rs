@@ -15,8 +15,8 @@ pub async fn run(state: &AppState, job: Job) -> Result<String, ApiError> {
         Job::Outbox => {
             let done = crate::outbox::sender::run(state).await?;
             format!(
-                "{} sent, {} to retry, {} failed, {} deferred",
-                done.sent, done.retrying, done.failed, done.deferred
+                "{} sent, {} to retry, {} failed, {} deferred, {} pushed live",
+                done.sent, done.retrying, done.failed, done.deferred, done.pushed
             )
         }
         Job::Reminders => {

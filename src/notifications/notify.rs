@@ -85,7 +85,7 @@ pub fn notify(
 
 /// Writes the outbox rows for the notifications just created: email to those with an address
 /// who want this kind by email (held for the digest if they take one), and the operator's
-/// gateway to those with a phone who want it there.
+/// gateway to those with a phone who want it there, and a push to the apps' live streams.
 fn enqueue(
     conn: &mut DbConnection,
     kind: Kind,
@@ -132,6 +132,10 @@ fn enqueue(
                 person.user_id, notification.id
             ));
         }
+        rows.push(format!(
+            "({}, {}, 'live', 'pending', $1, $1)",
+            person.user_id, notification.id
+        ));
     }
     for chunk in rows.chunks(CHUNK) {
         let sql = format!(

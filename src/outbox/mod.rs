@@ -9,6 +9,7 @@
 
 pub mod digest;
 pub mod email;
+pub mod live;
 pub mod sender;
 pub mod store;
 pub mod webhook;

@@ -22,6 +22,8 @@ const CLAIM_FOR: TimeDelta = TimeDelta::minutes(10);
 
 #[derive(Debug, Default, Serialize)]
 pub struct Delivered {
+    /// New inbox items pushed to the apps' live streams.
+    pub pushed: usize,
     pub sent: usize,
     /// Failed this time, to be retried.
     pub retrying: usize,
@@ -39,7 +41,10 @@ struct Outgoing {
 
 /// Delivers what is due now, batch after batch, until a batch comes back short.
 pub async fn run(state: &AppState) -> Result<Delivered, ApiError> {
-    let mut total = Delivered::default();
+    let mut total = Delivered {
+        pushed: super::live::push(state).await?,
+        ..Delivered::default()
+    };
     loop {
         let (claimed, done) = deliver_batch(state).await?;
         total.sent += done.sent;

@@ -8,6 +8,7 @@ use crate::error::{ApiResult, Problem};
 use crate::http::Json;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::http::pagination::{PageQuery, Paged};
+use crate::kv::limit::{self, Action};
 use crate::roles::{Permission, standing};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -107,7 +108,8 @@ async fn update_item(
 #[utoipa::path(tag = "rewards", params(("id" = i64, Path, description = "Community id"), ("item_id" = i64, Path, description = "Item id"),
     ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request safe")),
     request_body = RedemptionRequest, security(("bearer" = [])),
-    responses((status = 201, body = RedemptionView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = RedemptionView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "Too many redemptions (`WUSHE_REDEMPTION_LIMIT`)")))]
 #[post("/communities/{id}/rewards/items/{item_id}/redemptions")]
 async fn redeem(
     state: web::Data<AppState>,
@@ -117,6 +119,7 @@ async fn redeem(
     path: web::Path<(i64, i64)>,
     body: Json<RedemptionRequest>,
 ) -> ApiResult<HttpResponse> {
+    limit::per_person(&state, Action::Redemption, &caller).await?;
     let (community_id, item_id) = path.into_inner();
     idempotency::once_with_body(
         &state,

@@ -106,6 +106,17 @@ impl LeaderboardQuery {
     }
 }
 
+impl Request {
+    /// Tells apart the cached boards of one community.
+    pub fn cache_name(&self) -> String {
+        let month = self.month.map(|m| m.to_string()).unwrap_or_default();
+        format!(
+            "leaderboard:{:?}:{:?}:{month}:{}",
+            self.metric, self.period, self.limit
+        )
+    }
+}
+
 fn parse_month(text: &str) -> ApiResult<NaiveDate> {
     let bad = || ApiError::invalid_field("month", "invalid_month");
     if text.len() != 7 {

@@ -4,6 +4,7 @@ use super::anomalies::{self, Anomalies};
 use super::leaderboards::{self, Leaderboard, LeaderboardQuery};
 use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
+use crate::http::{CACHE_TTL, json_bytes};
 use crate::roles::{Permission, standing};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
@@ -26,14 +27,21 @@ async fn leaderboard(
 ) -> ApiResult<HttpResponse> {
     let community_id = id.into_inner();
     let request = query.request()?;
-    let board = state
+    state
         .db
         .run(move |conn| {
-            standing::require(conn, caller.user_id, community_id, Permission::Volunteer)?;
-            leaderboards::rank(conn, community_id, &request)
+            standing::require(conn, caller.user_id, community_id, Permission::Volunteer)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(board))
+    let name = request.cache_name();
+    let load = state
+        .db
+        .run(move |conn| leaderboards::rank(conn, community_id, &request));
+    let body = state
+        .kv
+        .cached_json(community_id, &name, CACHE_TTL, load)
+        .await?;
+    Ok(json_bytes(body))
 }
 
 /// Patterns worth a look (staff): back-fill spikes and people who keep crediting each other,

@@ -3,6 +3,7 @@
 
 use super::ballots;
 use super::electorate;
+use super::live;
 use super::proxy::{self, ProxyBallotRequest};
 use super::routes::readable;
 use super::store::{self, VoteRow};
@@ -14,6 +15,7 @@ use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, Code, Problem};
 use crate::http::Json;
+use crate::kv::limit::{self, Action};
 use crate::receipt::receipt_hash;
 use crate::roles::{Permission, standing};
 use crate::schema::vote_ballots;
@@ -69,7 +71,8 @@ fn answered((receipt, fresh): (Receipt, bool)) -> HttpResponse {
 #[utoipa::path(tag = "votes", params(("id" = i64, Path, description = "Community id"), ("vote_id" = i64, Path, description = "Vote id")),
     request_body = BallotRequest, security(("bearer" = [])),
     responses((status = 201, body = Receipt), (status = 200, body = Receipt, description = "A retry of a ballot already cast"),
-        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "Too many ballots (`WUSHE_BALLOT_LIMIT`)")))]
 #[post("/communities/{id}/votes/{vote_id}/ballot")]
 async fn cast(
     state: web::Data<AppState>,
@@ -77,6 +80,7 @@ async fn cast(
     path: web::Path<(i64, i64)>,
     body: Json<BallotRequest>,
 ) -> ApiResult<HttpResponse> {
+    limit::per_person(&state, Action::Ballot, &caller).await?;
     let (ids, body, at) = (path.into_inner(), body.into_inner(), state.clock.now());
     let outcome = state
         .db
@@ -85,13 +89,15 @@ async fn cast(
             ballots::cast(conn, &vote, elector, Channel::App, &body)
         })
         .await?;
+    live::announce_tally(&state, ids);
     Ok(answered(outcome))
 }
 
 /// Replace my ballot before close, with its receipt, when the vote allows it.
 #[utoipa::path(tag = "votes", params(("id" = i64, Path, description = "Community id"), ("vote_id" = i64, Path, description = "Vote id")),
     request_body = BallotChange, security(("bearer" = [])),
-    responses((status = 200, body = Receipt), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Receipt), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "Too many ballots (`WUSHE_BALLOT_LIMIT`)")))]
 #[put("/communities/{id}/votes/{vote_id}/ballot")]
 async fn change(
     state: web::Data<AppState>,
@@ -99,6 +105,7 @@ async fn change(
     path: web::Path<(i64, i64)>,
     body: Json<BallotChange>,
 ) -> ApiResult<HttpResponse> {
+    limit::per_person(&state, Action::Ballot, &caller).await?;
     let (ids, body, at) = (path.into_inner(), body.into_inner(), state.clock.now());
     let receipt = state
         .db
@@ -107,6 +114,7 @@ async fn change(
             ballots::change(conn, &vote, elector, &body)
         })
         .await?;
+    live::announce_tally(&state, ids);
     Ok(HttpResponse::Ok().json(receipt))
 }
 
@@ -248,5 +256,6 @@ async fn cast_proxy(
             proxy::cast(conn, &caller, &vote, &body)
         })
         .await?;
+    live::announce_tally(&state, (community_id, vote_id));
     Ok(answered(outcome))
 }

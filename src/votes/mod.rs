@@ -14,6 +14,7 @@ pub mod ballot_routes;
 pub mod ballots;
 pub mod electorate;
 pub mod lifecycle;
+pub mod live;
 pub mod paper;
 pub mod paper_routes;
 pub mod proxy;

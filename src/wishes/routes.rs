@@ -12,6 +12,7 @@ use crate::http::Json;
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::http::pagination::{PageQuery, Paged};
 use crate::http::text::ReasonRequest;
+use crate::kv::limit::{self, Action};
 use crate::roles::Permission;
 use crate::roles::standing::reader;
 use crate::state::AppState;
@@ -105,7 +106,8 @@ async fn get_wish(
 #[utoipa::path(tag = "wishes", params(("id" = i64, Path, description = "Community id"),
     ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request safe")),
     request_body = WishRequest, security(("bearer" = [])),
-    responses((status = 201, body = WishView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = WishView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "Too many wishes (`WUSHE_WISH_LIMIT`)")))]
 #[post("/communities/{id}/wishes")]
 async fn submit(
     state: web::Data<AppState>,
@@ -115,6 +117,7 @@ async fn submit(
     id: web::Path<i64>,
     body: Json<WishRequest>,
 ) -> ApiResult<HttpResponse> {
+    limit::per_person(&state, Action::Wish, &caller).await?;
     let community_id = id.into_inner();
     let clock = state.clock.clone();
     idempotency::once_with_body(

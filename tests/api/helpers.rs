@@ -28,6 +28,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    /// What the node was started with, to start another like it.
+    pub config: Config,
     _sqlite_dir: Option<tempfile::TempDir>,
     postgres_db: Option<String>,
     server: actix_web::dev::ServerHandle,
@@ -177,28 +179,55 @@ impl TestApp {
         pairs.push(("WUSHE_DB_POOL_SIZE".into(), "8".into()));
         let mut config = Config::load(&Sources::from_pairs(pairs)).expect("test config is valid");
         config.login_limits.registrations_per_ip = 10_000;
+        let generous = wushe::kv::RateLimit {
+            count: 10_000,
+            window: std::time::Duration::from_secs(60),
+        };
+        config.rate_limits = wushe::config::RateLimits {
+            ballots: generous,
+            redemptions: generous,
+            wishes: generous,
+        };
         // Tests check what happens, not how fast: hundreds of parallel requests on a busy
         // two-core machine may queue for a connection longer than a real node would allow.
         config.db_pool_timeout = std::time::Duration::from_secs(60);
         adjust(&mut config);
-        let state = AppState::build(config).await.expect("app state builds");
+        let _ = admin_url;
+        Some(Self::serve(config, sqlite_dir, postgres_db).await)
+    }
+
+    async fn serve(
+        config: Config,
+        sqlite_dir: Option<tempfile::TempDir>,
+        postgres_db: Option<String>,
+    ) -> Self {
+        let state = AppState::build(config.clone())
+            .await
+            .expect("app state builds");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let server = wushe::http::server(state.clone(), listener, Some(2)).unwrap();
         let handle = server.handle();
         tokio::spawn(server);
-        let _ = admin_url;
-        Some(Self {
+        Self {
             base: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::builder()
                 .pool_max_idle_per_host(64)
                 .build()
                 .unwrap(),
             state,
+            config,
             _sqlite_dir: sqlite_dir,
             postgres_db,
             server: handle,
-        })
+        }
+    }
+
+    /// Another node over the same database and Redis prefix, with its own state, pool and
+    /// port, as a second server behind a load balancer. Dropping it leaves the database to
+    /// this one.
+    pub async fn second_node(&self) -> TestApp {
+        Self::serve(self.config.clone(), None, None).await
     }
 
     pub fn url(&self, path: &str) -> String {

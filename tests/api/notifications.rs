@@ -14,7 +14,8 @@ use wushe::jobs::{Job, scheduler};
 crate::backend_tests!(
     the_inbox_tells_of_points_and_redemptions_in_the_readers_language,
     settings_have_defaults_and_decide_the_channels,
-    an_activity_reminder_is_given_once
+    an_activity_reminder_is_given_once,
+    a_new_notice_is_pushed_to_the_persons_stream
 );
 
 pub async fn inbox(app: &TestApp, user: &User, query: &str, lang: &str) -> Value {
@@ -36,6 +37,13 @@ pub async fn unread(app: &TestApp, user: &User) -> i64 {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["unread"].as_i64().unwrap()
+}
+
+/// Runs the outbox job, returning its summary of email and webhook deliveries (without the
+/// live pushes, which every notice makes).
+pub async fn deliver(app: &TestApp) -> String {
+    let summary = run_job(app, Job::Outbox).await;
+    summary.split(", ").take(4).collect::<Vec<_>>().join(", ")
 }
 
 /// Runs a scheduled job now on `app`, returning its summary.
@@ -209,7 +217,7 @@ async fn settings_have_defaults_and_decide_the_channels(app: TestApp) {
     }
     let channels = |user: &User| {
         format!(
-            "SELECT channel AS t FROM outbox WHERE user_id = {} ORDER BY channel",
+            "SELECT channel AS t FROM outbox WHERE user_id = {} AND channel <> 'live' ORDER BY channel",
             user.id
         )
     };
@@ -252,4 +260,47 @@ async fn an_activity_reminder_is_given_once(app: TestApp) {
         "{told}"
     );
     assert_eq!(unread(&app, &a.resident).await, 0, "not signed up");
+}
+
+async fn a_new_notice_is_pushed_to_the_persons_stream(app: TestApp) {
+    let world = world::build(&app).await;
+    let a = &world.a;
+    let mut stream = app
+        .client
+        .get(app.url("/me/events"))
+        .bearer_auth(&a.resident.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    adjust(&app, a.community, &a.staff, a.resident.id, 30).await;
+    let summary = run_job(&app, Job::Outbox).await;
+    assert!(summary.ends_with(", 1 pushed live"), "{summary}");
+    assert!(
+        run_job(&app, Job::Outbox)
+            .await
+            .ends_with(", 0 pushed live"),
+        "pushed once"
+    );
+    let newest = inbox(&app, &a.resident, "", "zh").await["items"][0]["id"].clone();
+    let mut received = String::new();
+    while !received.contains("event: notification") {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("the push arrives")
+            .unwrap()
+            .expect("the stream stays open");
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let data = received
+        .split("event: notification\ndata: ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap();
+    let data: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(
+        data["topic"],
+        json!({ "type": "user", "id": a.resident.id })
+    );
+    assert_eq!(data["data"], json!({ "id": newest, "unread": 1 }));
 }

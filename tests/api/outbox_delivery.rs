@@ -3,7 +3,7 @@
 //! nothing twice when it returns, attempts run out into a recorded failure, digests gather.
 
 use crate::helpers::{Backend, TestApp, User};
-use crate::notifications::run_job;
+use crate::notifications::{deliver, run_job};
 use crate::points::adjust;
 use crate::smtp_sink::{SmtpSink, body_text};
 use crate::world;
@@ -72,10 +72,10 @@ async fn each_email_arrives_once_with_its_words(backend: Backend) {
     let a = &world.a;
     let address = reads_email_in_english(&app, &a.resident, false).await;
     credit(&app, a, &a.resident, 100).await;
-    let summary = run_job(&app, Job::Outbox).await;
+    let summary = deliver(&app).await;
     assert_eq!(summary, "1 sent, 0 to retry, 0 failed, 0 deferred");
     assert_eq!(
-        run_job(&app, Job::Outbox).await,
+        deliver(&app).await,
         "0 sent, 0 to retry, 0 failed, 0 deferred"
     );
 
@@ -115,7 +115,7 @@ async fn a_mail_server_down_loses_nothing_and_sends_nothing_twice(backend: Backe
     reads_email_in_english(&app, &a.resident, false).await;
     reads_email_in_english(&app, &a.volunteer, false).await;
     credit(&app, a, &a.resident, 1).await;
-    run_job(&app, Job::Outbox).await;
+    deliver(&app).await;
     assert_eq!(sink.messages().len(), 1);
 
     sink.stop();
@@ -125,7 +125,7 @@ async fn a_mail_server_down_loses_nothing_and_sends_nothing_twice(backend: Backe
     }
     // An hour of outage: every run finds the server gone and puts the messages back.
     for _ in 0..6 {
-        let summary = run_job(&app, Job::Outbox).await;
+        let summary = deliver(&app).await;
         assert!(summary.starts_with("0 sent"), "{summary}");
         app.state.clock.advance(TimeDelta::minutes(10));
     }
@@ -143,10 +143,10 @@ async fn a_mail_server_down_loses_nothing_and_sends_nothing_twice(backend: Backe
 
     sink.resume().await;
     app.state.clock.advance(TimeDelta::hours(1));
-    let summary = run_job(&app, Job::Outbox).await;
+    let summary = deliver(&app).await;
     assert_eq!(summary, "10 sent, 0 to retry, 0 failed, 0 deferred");
     app.state.clock.advance(TimeDelta::hours(1));
-    run_job(&app, Job::Outbox).await;
+    deliver(&app).await;
     let ids: BTreeSet<String> = sink.headers("Message-ID").into_iter().collect();
     assert_eq!(sink.messages().len(), 11, "each message once");
     assert_eq!(ids.len(), 11, "no message twice");
@@ -170,7 +170,7 @@ async fn attempts_run_out_into_a_recorded_failure(backend: Backend) {
     credit(&app, a, &a.resident, 7).await;
     let mut summaries = Vec::new();
     for _ in 0..4 {
-        summaries.push(run_job(&app, Job::Outbox).await);
+        summaries.push(deliver(&app).await);
         app.state.clock.advance(TimeDelta::hours(2));
     }
     assert_eq!(
@@ -191,7 +191,7 @@ async fn attempts_run_out_into_a_recorded_failure(backend: Backend) {
     let error = app.texts("SELECT last_error AS t FROM outbox").await;
     assert!(!error[0].is_empty());
     sink.resume().await;
-    run_job(&app, Job::Outbox).await;
+    deliver(&app).await;
     assert!(
         sink.messages().is_empty(),
         "a failed message is not sent later"
@@ -214,7 +214,7 @@ async fn a_digest_gathers_the_days_email(backend: Backend) {
         credit(&app, a, &a.resident, points).await;
     }
     credit(&app, a, &a.volunteer, 9).await;
-    run_job(&app, Job::Outbox).await;
+    deliver(&app).await;
     assert_eq!(
         sink.headers("Subject"),
         ["+9 points"],
@@ -222,7 +222,7 @@ async fn a_digest_gathers_the_days_email(backend: Backend) {
     );
     assert_eq!(run_job(&app, Job::EmailDigest).await, "1 digests queued");
     assert_eq!(run_job(&app, Job::EmailDigest).await, "0 digests queued");
-    run_job(&app, Job::Outbox).await;
+    deliver(&app).await;
     let mut subjects = sink.headers("Subject");
     subjects.sort();
     assert_eq!(subjects, ["+9 points", "Your community notices (3)"]);

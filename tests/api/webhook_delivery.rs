@@ -2,7 +2,7 @@
 //! the words, and are retried with the same idempotency key until the gateway takes them.
 
 use crate::helpers::{Backend, TestApp};
-use crate::notifications::run_job;
+use crate::notifications::deliver;
 use crate::points::adjust;
 use crate::rewards::redeem;
 use crate::world;
@@ -15,7 +15,6 @@ use sha2::Sha256;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use wushe::config::Webhook;
-use wushe::jobs::Job;
 
 crate::backend_cases!(the_gateway_gets_signed_minimal_messages_until_it_takes_them);
 
@@ -108,15 +107,15 @@ async fn the_gateway_gets_signed_minimal_messages_until_it_takes_them(backend: B
 
     // Points go by the gateway only when asked for; a redemption to collect does by default.
     assert_eq!(
-        run_job(&app, Job::Outbox).await,
+        deliver(&app).await,
         "0 sent, 1 to retry, 0 failed, 0 deferred"
     );
     app.state.clock.advance(TimeDelta::hours(1));
     assert_eq!(
-        run_job(&app, Job::Outbox).await,
+        deliver(&app).await,
         "1 sent, 0 to retry, 0 failed, 0 deferred"
     );
-    run_job(&app, Job::Outbox).await;
+    deliver(&app).await;
     let received = gateway.received.lock().unwrap().clone();
     assert_eq!(received.len(), 2, "refused once, then taken once");
     let outbox_id = app

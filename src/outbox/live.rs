@@ -1,0 +1,71 @@
+//! Live pushes of new inbox items to the apps' event streams (`/me/events`), on every node
+//! through the event bus. The `live` outbox rows, written with the notices, say who has
+//! something new once the notice's transaction has committed; each is taken once and
+//! deleted. A push is a hint to refresh (the inbox is the record), so none is retried.
+
+use crate::db::{DbConnection, numbered};
+use crate::error::ApiError;
+use crate::events::Topic;
+use crate::state::AppState;
+use diesel::RunQueryDsl;
+use diesel::sql_types::{BigInt, Nullable};
+use serde_json::json;
+
+#[derive(diesel::QueryableByName)]
+struct Fresh {
+    #[diesel(sql_type = BigInt)]
+    user_id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    notification_id: Option<i64>,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Unread {
+    #[diesel(sql_type = BigInt)]
+    user_id: i64,
+    #[diesel(sql_type = BigInt)]
+    unread: i64,
+}
+
+/// Takes the waiting pushes with each person's unread count.
+fn take(conn: &mut DbConnection) -> Result<Vec<(Fresh, i64)>, ApiError> {
+    let fresh: Vec<Fresh> = diesel::sql_query(
+        "DELETE FROM outbox WHERE channel = 'live' RETURNING user_id, notification_id",
+    )
+    .load(conn)?;
+    if fresh.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut people: Vec<String> = fresh.iter().map(|f| f.user_id.to_string()).collect();
+    people.sort();
+    people.dedup();
+    let sql = format!(
+        "SELECT user_id, COUNT(*) AS unread FROM notifications \
+         WHERE read_at IS NULL AND user_id IN ({}) GROUP BY user_id",
+        people.join(", ")
+    );
+    let unread: Vec<Unread> = diesel::sql_query(numbered(conn, &sql)).load(conn)?;
+    Ok(fresh
+        .into_iter()
+        .map(|f| {
+            let count = unread
+                .iter()
+                .find(|u| u.user_id == f.user_id)
+                .map_or(0, |u| u.unread);
+            (f, count)
+        })
+        .collect())
+}
+
+/// Pushes every waiting notice to its person's streams; returns how many.
+pub async fn push(state: &AppState) -> Result<usize, ApiError> {
+    let fresh = state.db.write(take).await?;
+    for (notice, unread) in &fresh {
+        state.events.publish(
+            Topic::User(notice.user_id),
+            "notification",
+            json!({ "id": notice.notification_id, "unread": unread }),
+        );
+    }
+    Ok(fresh.len())
+}
