@@ -38,13 +38,18 @@ fn parse_intervals(text: &str) -> Result<HashMap<String, Duration>, String> {
             let (name, seconds) = pair
                 .split_once('=')
                 .ok_or_else(|| format!("{pair:?} is not name=seconds"))?;
+            let name = name.trim();
+            if crate::jobs::Job::parse(name).is_none() {
+                return Err(format!("{name:?} is not a job (see `wushe jobs`)"));
+            }
+            // From a tenth of a second (not a busy loop) to a year.
             let seconds: f64 = seconds
                 .trim()
                 .parse()
                 .ok()
-                .filter(|s: &f64| s.is_finite() && *s > 0.0)
-                .ok_or_else(|| format!("{pair:?}: seconds must be a positive number"))?;
-            Ok((name.trim().to_owned(), Duration::from_secs_f64(seconds)))
+                .filter(|s: &f64| (0.1..=31_536_000.0).contains(s))
+                .ok_or_else(|| format!("{pair:?}: seconds must be from 0.1 to 31536000"))?;
+            Ok((name.to_owned(), Duration::from_secs_f64(seconds)))
         })
         .collect()
 }
@@ -73,10 +78,18 @@ impl Delivery {
         warnings: &mut Vec<String>,
     ) -> Self {
         let webhook = sources.get("WUSHE_WEBHOOK_URL").and_then(|url| {
+            // Messages carry phone numbers: only over TLS in production.
+            let allowed: &[&str] = match mode {
+                Mode::Production => &["https"],
+                Mode::Development => &["http", "https"],
+            };
             let url = match url::Url::parse(url.trim()) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+                Ok(u) if allowed.contains(&u.scheme()) => u,
                 _ => {
-                    problems.push(format!("WUSHE_WEBHOOK_URL={url:?}: not an http(s) URL"));
+                    problems.push(format!(
+                        "WUSHE_WEBHOOK_URL={url:?}: not an {} URL",
+                        allowed.join(" or ")
+                    ));
                     return None;
                 }
             };
@@ -158,5 +171,8 @@ mod tests {
         assert_eq!(every["reminders"], Duration::from_secs(300));
         assert!(parse_intervals("outbox").is_err());
         assert!(parse_intervals("outbox=-1").is_err());
+        assert!(parse_intervals("outbox=0.000001").is_err());
+        assert!(parse_intervals("outbox=1e30").is_err());
+        assert!(parse_intervals("lottery=5").is_err());
     }
 }

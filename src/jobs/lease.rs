@@ -34,15 +34,19 @@ pub fn ensure(conn: &mut DbConnection, name: &str, at: NaiveDateTime) -> Result<
     Ok(())
 }
 
-/// Whether the job is due at `at` and nobody holds it: a read, so idle polling never takes
-/// SQLite's write lock.
-pub fn is_due(conn: &mut DbConnection, name: &str, at: NaiveDateTime) -> Result<bool, ApiError> {
+/// Whether the job is due at `at` and nobody holds it (`None` when it has no row yet): a
+/// read, so idle polling never takes SQLite's write lock.
+pub fn is_due(
+    conn: &mut DbConnection,
+    name: &str,
+    at: NaiveDateTime,
+) -> Result<Option<bool>, ApiError> {
     let row: Option<(NaiveDateTime, Option<NaiveDateTime>)> = job_leases::table
         .find(name)
         .select((job_leases::next_run_at, job_leases::lease_until))
         .first(conn)
         .optional()?;
-    Ok(row.is_some_and(|(next, lease)| next <= at && lease.is_none_or(|until| until < at)))
+    Ok(row.map(|(next, lease)| next <= at && lease.is_none_or(|until| until < at)))
 }
 
 /// Takes the lease for `holder` until `until`, if it is free (and, unless `now_anyway`, the

@@ -5,9 +5,14 @@
 use super::{Job, lease, runs};
 use crate::error::ApiError;
 use crate::state::AppState;
+use futures_util::FutureExt;
 use futures_util::future::{Either, select};
 use rand::Rng;
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
+
+/// How soon a failed run is tried again.
+const RETRY_FAILED: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 
 /// What came of asking to run a job.
 #[derive(Debug)]
@@ -58,9 +63,10 @@ pub async fn attempt(state: &AppState, job: Job, now_anyway: bool) -> Result<Ran
         state
             .db
             .run(move |conn| {
-                lease::ensure(conn, name, at)?;
-                if !now_anyway && !lease::is_due(conn, name, at)? {
-                    return Ok(false);
+                match lease::is_due(conn, name, at)? {
+                    None => lease::ensure(conn, name, at)?,
+                    Some(false) if !now_anyway => return Ok(false),
+                    Some(_) => {}
                 }
                 lease::take(conn, name, &holder, at, until, now_anyway)
             })
@@ -70,13 +76,11 @@ pub async fn attempt(state: &AppState, job: Job, now_anyway: bool) -> Result<Ran
         return Ok(Ran::NotNow);
     }
     let started = Instant::now();
-    let outcome = match select(
-        Box::pin(runs::run(state, job)),
-        Box::pin(keep_lease(state, job, &holder)),
-    )
-    .await
-    {
-        Either::Left((result, _)) => result.map_err(|e| format!("{e:?}")),
+    // A panic in a job is a failed run, not the end of the job's loop on this node.
+    let running = AssertUnwindSafe(runs::run(state, job)).catch_unwind();
+    let outcome = match select(Box::pin(running), Box::pin(keep_lease(state, job, &holder))).await {
+        Either::Left((Ok(result), _)) => result.map_err(|e| format!("{e:?}")),
+        Either::Left((Err(_), _)) => Err("the job panicked".to_owned()),
         Either::Right((lost, _)) => Err(lost),
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -86,7 +90,14 @@ pub async fn attempt(state: &AppState, job: Job, now_anyway: bool) -> Result<Ran
         Err(error) => tracing::warn!(job = name, seconds, error, "job failed"),
     }
     let finished = state.clock.now();
-    let next = job.schedule(&state.config).next_after(finished);
+    // A failed run is tried again soon, not at its next regular time (a day, for some).
+    let next = match &outcome {
+        Ok(_) => job.schedule(&state.config).next_after(finished),
+        Err(_) => job
+            .schedule(&state.config)
+            .next_after(finished)
+            .min(finished + RETRY_FAILED),
+    };
     let recorded = outcome.clone();
     state
         .db

@@ -190,9 +190,10 @@ mod tests {
         };
         let (kind, params) = notice.to_stored().unwrap();
         assert_eq!(kind.as_str(), "redemption_ready");
+        let params_value: serde_json::Value = serde_json::from_str(&params).unwrap();
         assert_eq!(
-            params,
-            r#"{"redemption_id":7,"item":"大米 5kg","quantity":2}"#
+            params_value,
+            serde_json::json!({"redemption_id": 7, "item": "大米 5kg", "quantity": 2})
         );
         assert_eq!(Notice::from_stored(kind.as_str(), &params).unwrap(), notice);
     }

@@ -102,7 +102,12 @@ fn activities(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiEr
             starts_at: activity.at,
             place: activity.place.clone(),
         };
-        let key = format!("activity:{}:reminder", activity.id);
+        // Keyed by the time too: a rescheduled activity is reminded of again.
+        let key = format!(
+            "activity:{}:{}",
+            activity.id,
+            activity.at.and_utc().timestamp()
+        );
         told += notify(
             conn,
             Some(activity.community_id),
@@ -130,7 +135,7 @@ fn votes(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError> 
             question: vote.title.clone(),
             closes_at: vote.at,
         };
-        let key = format!("vote:{}:closing", vote.id);
+        let key = format!("vote:{}:{}", vote.id, vote.at.and_utc().timestamp());
         told += notify(
             conn,
             Some(vote.community_id),
@@ -157,7 +162,7 @@ fn surveys(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError
             title: survey.title.clone(),
             closes_at: survey.at,
         };
-        let key = format!("survey:{}:closing", survey.id);
+        let key = format!("survey:{}:{}", survey.id, survey.at.and_utc().timestamp());
         told += notify(
             conn,
             Some(survey.community_id),

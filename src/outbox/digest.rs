@@ -10,25 +10,31 @@ use crate::schema::{notifications, outbox};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// The notices a claimed message carries: its own, or those its digest lists.
-pub fn notices_of(conn: &mut DbConnection, row: &Claimed) -> Result<Vec<Notice>, ApiError> {
+/// The notices a claimed message carries: its own, or those its digest lists. The inner
+/// error is a row this version cannot read, which fails that message alone.
+pub fn notices_of(
+    conn: &mut DbConnection,
+    row: &Claimed,
+) -> Result<Result<Vec<Notice>, String>, ApiError> {
+    let unreadable = |e: serde_json::Error| e.to_string();
     if let (Some(kind), Some(params)) = (&row.kind, &row.params) {
-        return Ok(vec![
-            Notice::from_stored(kind, params).map_err(ApiError::internal)?,
-        ]);
+        return Ok(Notice::from_stored(kind, params)
+            .map(|n| vec![n])
+            .map_err(unreadable));
     }
-    let ids: Vec<i64> = match &row.digest_of {
-        Some(list) => serde_json::from_str(list).map_err(ApiError::internal)?,
-        None => return Err(ApiError::internal("an outbox row with nothing to send")),
+    let ids: Vec<i64> = match row.digest_of.as_deref().map(serde_json::from_str) {
+        Some(Ok(ids)) => ids,
+        Some(Err(e)) => return Ok(Err(unreadable(e))),
+        None => return Ok(Err("an outbox row with nothing to send".into())),
     };
-    notifications::table
+    Ok(notifications::table
         .filter(notifications::id.eq_any(ids))
         .order(notifications::id)
         .select((notifications::kind, notifications::params))
         .load::<(String, String)>(conn)?
         .iter()
-        .map(|(kind, params)| Notice::from_stored(kind, params).map_err(ApiError::internal))
-        .collect()
+        .map(|(kind, params)| Notice::from_stored(kind, params).map_err(unreadable))
+        .collect())
 }
 
 /// Several notices as one email: each title with its text, oldest first.

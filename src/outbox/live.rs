@@ -3,13 +3,17 @@
 //! something new once the notice's transaction has committed; each is taken once and
 //! deleted. A push is a hint to refresh (the inbox is the record), so none is retried.
 
-use crate::db::{DbConnection, numbered};
+use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::events::Topic;
 use crate::state::AppState;
 use diesel::RunQueryDsl;
 use diesel::sql_types::{BigInt, Nullable};
 use serde_json::json;
+use std::collections::HashMap;
+
+/// Pushes taken at once.
+const BATCH: usize = 500;
 
 #[derive(diesel::QueryableByName)]
 struct Fresh {
@@ -29,9 +33,11 @@ struct Unread {
 
 /// Takes the waiting pushes with each person's unread count.
 fn take(conn: &mut DbConnection) -> Result<Vec<(Fresh, i64)>, ApiError> {
-    let fresh: Vec<Fresh> = diesel::sql_query(
-        "DELETE FROM outbox WHERE channel = 'live' RETURNING user_id, notification_id",
-    )
+    let fresh: Vec<Fresh> = diesel::sql_query(format!(
+        "DELETE FROM outbox WHERE id IN \
+           (SELECT id FROM outbox WHERE channel = 'live' ORDER BY id LIMIT {BATCH}) \
+         RETURNING user_id, notification_id"
+    ))
     .load(conn)?;
     if fresh.is_empty() {
         return Ok(Vec::new());
@@ -44,28 +50,35 @@ fn take(conn: &mut DbConnection) -> Result<Vec<(Fresh, i64)>, ApiError> {
          WHERE read_at IS NULL AND user_id IN ({}) GROUP BY user_id",
         people.join(", ")
     );
-    let unread: Vec<Unread> = diesel::sql_query(numbered(conn, &sql)).load(conn)?;
+    let unread: HashMap<i64, i64> = diesel::sql_query(sql)
+        .load::<Unread>(conn)?
+        .into_iter()
+        .map(|u| (u.user_id, u.unread))
+        .collect();
     Ok(fresh
         .into_iter()
         .map(|f| {
-            let count = unread
-                .iter()
-                .find(|u| u.user_id == f.user_id)
-                .map_or(0, |u| u.unread);
+            let count = unread.get(&f.user_id).copied().unwrap_or(0);
             (f, count)
         })
         .collect())
 }
 
-/// Pushes every waiting notice to its person's streams; returns how many.
+/// Pushes every waiting notice to its person's streams, a batch at a time; returns how many.
 pub async fn push(state: &AppState) -> Result<usize, ApiError> {
-    let fresh = state.db.write(take).await?;
-    for (notice, unread) in &fresh {
-        state.events.publish(
-            Topic::User(notice.user_id),
-            "notification",
-            json!({ "id": notice.notification_id, "unread": unread }),
-        );
+    let mut pushed = 0;
+    loop {
+        let fresh = state.db.write(take).await?;
+        for (notice, unread) in &fresh {
+            state.events.publish(
+                Topic::User(notice.user_id),
+                "notification",
+                json!({ "id": notice.notification_id, "unread": unread }),
+            );
+        }
+        pushed += fresh.len();
+        if fresh.len() < BATCH {
+            return Ok(pushed);
+        }
     }
-    Ok(fresh.len())
 }

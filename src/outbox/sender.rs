@@ -33,19 +33,23 @@ pub struct Delivered {
     pub deferred: usize,
 }
 
-/// One message ready to go: the row and its notices (one, or a digest's several).
+/// One message ready to go: the row and its notices (one, or a digest's several), or why it
+/// cannot be written (a notice stored by another version that this one cannot read).
 struct Outgoing {
     row: Claimed,
-    notices: Vec<Notice>,
+    notices: Result<Vec<Notice>, String>,
 }
 
-/// Delivers what is due now, batch after batch, until a batch comes back short.
+/// Delivers what is due now, batch after batch, until a batch comes back short or a channel
+/// is unreachable. New inbox items are pushed to live streams before each batch, so a long
+/// backlog of email does not hold them up; a failed push only logs.
 pub async fn run(state: &AppState) -> Result<Delivered, ApiError> {
-    let mut total = Delivered {
-        pushed: super::live::push(state).await?,
-        ..Delivered::default()
-    };
+    let mut total = Delivered::default();
     loop {
+        match super::live::push(state).await {
+            Ok(pushed) => total.pushed += pushed,
+            Err(error) => tracing::warn!(?error, "live pushes not sent"),
+        }
         let (claimed, done) = deliver_batch(state).await?;
         total.sent += done.sent;
         total.retrying += done.retrying;
@@ -57,16 +61,28 @@ pub async fn run(state: &AppState) -> Result<Delivered, ApiError> {
     }
 }
 
+/// The channels this node can deliver; rows for others wait for a node that can.
+fn channels(state: &AppState) -> Vec<&'static str> {
+    let outbound = &state.outbound;
+    [
+        outbound.mailer.as_ref().map(|_| "email"),
+        outbound.webhook.as_ref().map(|_| "webhook"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 async fn deliver_batch(state: &AppState) -> Result<(usize, Delivered), ApiError> {
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
     let at = state.clock.now();
-    let claim_token = token.clone();
+    let (claim_token, channels) = (token.clone(), channels(state));
     let outgoing = state
         .db
         .write(move |conn| {
-            let rows = store::claim(conn, &claim_token, at, at + CLAIM_FOR, BATCH)?;
+            let rows = store::claim(conn, &claim_token, &channels, (at, at + CLAIM_FOR), BATCH)?;
             rows.into_iter()
                 .map(|row| {
                     let notices = super::digest::notices_of(conn, &row)?;
@@ -76,36 +92,41 @@ async fn deliver_batch(state: &AppState) -> Result<(usize, Delivered), ApiError>
         })
         .await?;
     let claimed = outgoing.len();
-    let mut done = Delivered::default();
     let mut sent = Vec::new();
     let mut setbacks: Vec<(i64, Failure, i32)> = Vec::new();
-    let mut unreachable = false;
+    // A channel whose server did not answer is not tried again in this batch; the others are.
+    let mut unreachable: Vec<&str> = Vec::new();
     for chunk in outgoing.chunks(PARALLEL) {
-        if unreachable {
-            setbacks.extend(chunk.iter().map(|o| {
-                (
-                    o.row.id,
-                    Failure::unreachable("not tried: server unreachable"),
-                    -1,
-                )
-            }));
-            continue;
-        }
-        let results = join_all(chunk.iter().map(|o| deliver(state, o))).await;
-        for (outgoing, result) in chunk.iter().zip(results) {
+        let (skipped, tried): (Vec<&Outgoing>, Vec<&Outgoing>) = chunk
+            .iter()
+            .partition(|o| unreachable.contains(&o.row.channel.as_str()));
+        setbacks.extend(skipped.iter().map(|o| {
+            (
+                o.row.id,
+                Failure::unreachable("not tried: server unreachable"),
+                -1,
+            )
+        }));
+        let results = join_all(tried.iter().map(|o| deliver(state, o))).await;
+        for (outgoing, result) in tried.into_iter().zip(results) {
             state
                 .metrics
                 .outbox_delivery(&outgoing.row.channel, outcome_label(&result));
             match result {
                 Ok(()) => sent.push(outgoing.row.id),
                 Err(failure) => {
-                    unreachable |= failure.kind == FailureKind::Unreachable;
+                    if failure.kind == FailureKind::Unreachable {
+                        unreachable.push(outgoing.row.channel.as_str());
+                    }
                     setbacks.push((outgoing.row.id, failure, outgoing.row.attempts));
                 }
             }
         }
     }
-    done.sent = sent.len();
+    let mut done = Delivered {
+        sent: sent.len(),
+        ..Delivered::default()
+    };
     let config = state.config.clone();
     let now = state.clock.now();
     let counts = state
@@ -163,14 +184,21 @@ fn words(outgoing: &Outgoing) -> Rendered {
     let lang = Locale::parse(&outgoing.row.locale)
         .unwrap_or(Locale::ZhCn)
         .lang();
-    match outgoing.notices.as_slice() {
-        [one] => render(one, lang),
-        many => super::digest::render_digest(many, lang),
+    match outgoing.notices.as_deref() {
+        Ok([one]) => render(one, lang),
+        Ok(many) => super::digest::render_digest(many, lang),
+        Err(_) => Rendered {
+            title: String::new(),
+            body: String::new(),
+        },
     }
 }
 
 async fn deliver(state: &AppState, outgoing: &Outgoing) -> Result<(), Failure> {
     let row = &outgoing.row;
+    if let Err(why) = &outgoing.notices {
+        return Err(Failure::permanent(format!("cannot read the notice: {why}")));
+    }
     let rendered = words(outgoing);
     match row.channel.as_str() {
         "email" => {
@@ -207,7 +235,6 @@ async fn deliver(state: &AppState, outgoing: &Outgoing) -> Result<(), Failure> {
             let payload = Payload {
                 id: row.id,
                 kind: row.kind.as_deref().unwrap_or("digest"),
-                user_id: row.user_id,
                 phone,
                 locale: &row.locale,
                 title: &rendered.title,

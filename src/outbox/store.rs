@@ -37,15 +37,24 @@ pub struct Claimed {
     pub digest_of: Option<String>,
 }
 
-/// Claims up to `limit` messages due at `at` (or abandoned by a sender whose claim lapsed)
-/// for `token` until `until`, and returns them oldest first.
+/// Claims up to `limit` messages on `channels` due at `at` (or abandoned by a sender whose
+/// claim lapsed, which counts as an attempt, so a message that wedges its sender still runs
+/// out of attempts) for `token` until `until`, and returns them oldest first.
 pub fn claim(
     conn: &mut DbConnection,
     token: &str,
-    at: NaiveDateTime,
-    until: NaiveDateTime,
+    channels: &[&str],
+    (at, until): (NaiveDateTime, NaiveDateTime),
     limit: i64,
 ) -> Result<Vec<Claimed>, ApiError> {
+    if channels.is_empty() {
+        return Ok(Vec::new());
+    }
+    let channels = channels
+        .iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
     // PostgreSQL senders skip rows another is claiming instead of queueing behind it; SQLite
     // runs one writer at a time.
     let skip_locked = match conn {
@@ -53,9 +62,10 @@ pub fn claim(
         DbConnection::Sqlite(_) => "",
     };
     let sql = format!(
-        "UPDATE outbox SET status = 'sending', claim_token = $1, claimed_until = $2 \
+        "UPDATE outbox SET attempts = attempts + CASE WHEN status = 'sending' THEN 1 ELSE 0 END, \
+                status = 'sending', claim_token = $1, claimed_until = $2 \
          WHERE id IN (SELECT id FROM outbox \
-            WHERE channel <> 'live' AND ((status = 'pending' AND next_attempt_at <= $3) \
+            WHERE channel IN ({channels}) AND ((status = 'pending' AND next_attempt_at <= $3) \
                OR (status = 'sending' AND claimed_until < $3)) \
             ORDER BY next_attempt_at, id LIMIT {limit} {skip_locked})"
     );

@@ -109,7 +109,10 @@ fn open(conn: &mut DbConnection, survey: &SurveyRow, at: NaiveDateTime) -> Resul
         title: survey.title.clone(),
         closes_at: survey.closes_at,
     };
-    notify(conn, Some(survey.community_id), &notice, &invited, None)?;
+    // Opened late, after its close (the node was down): no invitation to what is over.
+    if survey.closes_at > at {
+        notify(conn, Some(survey.community_id), &notice, &invited, None)?;
+    }
     Ok(())
 }
 

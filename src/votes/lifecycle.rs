@@ -85,7 +85,11 @@ pub fn open(
         question: vote.question.clone(),
         closes_at: vote.closes_at,
     };
-    tell_electors(conn, vote, &notice)?;
+    // Opened late, after its close (the node was down): the result notice follows at once,
+    // and an invitation to a vote already over would only mislead.
+    if vote.closes_at > at {
+        tell_electors(conn, vote, &notice)?;
+    }
     audit::record(
         conn,
         actor,

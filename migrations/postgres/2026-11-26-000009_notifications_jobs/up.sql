@@ -63,6 +63,7 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_claim ON outbox (claim_token);
 CREATE INDEX outbox_held ON outbox (user_id) WHERE status = 'held';
+CREATE INDEX outbox_live ON outbox (id) WHERE channel = 'live';
 
 -- One row per scheduled job: who holds it and until when, when it is next due, and how its
 -- last run went.

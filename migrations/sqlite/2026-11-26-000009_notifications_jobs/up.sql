@@ -44,7 +44,9 @@ CREATE TABLE notification_preferences (
 -- and a deadline; only the holder of the token marks a row sent, so it is sent once, and a
 -- claim abandoned by a crashed node is taken up again after its deadline.
 CREATE TABLE outbox (
-    id INTEGER PRIMARY KEY,
+    -- AUTOINCREMENT: an id names a message to mail servers and gateways (Message-ID,
+    -- Idempotency-Key), so it is never reused after a row is deleted.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id BIGINT NOT NULL REFERENCES users (id),
     -- NULL for a digest, whose notifications are listed in `digest_of`.
     notification_id BIGINT REFERENCES notifications (id),
@@ -63,6 +65,7 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_claim ON outbox (claim_token);
 CREATE INDEX outbox_held ON outbox (user_id) WHERE status = 'held';
+CREATE INDEX outbox_live ON outbox (id) WHERE channel = 'live';
 
 -- One row per scheduled job: who holds it and until when, when it is next due, and how its
 -- last run went.
