@@ -62,6 +62,9 @@ struct Inner {
     /// Where to send events to Redis from, so `publish` works from any thread.
     runtime: Option<tokio::runtime::Handle>,
     streams: IntGauge,
+    /// Set when the node shuts down, ending every stream so graceful shutdown need not wait
+    /// for them; the apps reconnect to another node.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl EventBus {
@@ -74,6 +77,7 @@ impl EventBus {
                 kv: kv.clone(),
                 runtime: tokio::runtime::Handle::try_current().ok(),
                 streams,
+                closing: tokio::sync::watch::channel(false).0,
             }),
         };
         if let (Some((client, prefix)), Some(runtime)) = (kv.redis_client(), &bus.inner.runtime) {
@@ -110,6 +114,11 @@ impl EventBus {
             }
             Err(error) => tracing::error!(%error, "cannot encode an event"),
         }
+    }
+
+    /// Ends every open stream of this node, now and from now on.
+    pub fn close_streams(&self) {
+        self.inner.closing.send_replace(true);
     }
 
     fn subscribe(&self) -> broadcast::Receiver<Event> {

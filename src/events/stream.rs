@@ -38,6 +38,7 @@ struct Feed {
     heartbeat: Interval,
     kv: Kv,
     revoked_key: String,
+    closing: tokio::sync::watch::Receiver<bool>,
     started: bool,
     _open: Open,
 }
@@ -54,6 +55,7 @@ pub fn open(
         heartbeat: interval_at(Instant::now() + HEARTBEAT, HEARTBEAT),
         kv: bus.inner.kv.clone(),
         revoked_key,
+        closing: bus.inner.closing.subscribe(),
         started: false,
         _open: Open::new(bus.inner.streams.clone()),
     };
@@ -71,7 +73,11 @@ impl Feed {
             return Some(Bytes::from(format!("retry: {RETRY_MS}\n: connected\n\n")));
         }
         loop {
+            if *self.closing.borrow() {
+                return None;
+            }
             tokio::select! {
+                _ = self.closing.changed() => return None,
                 received = self.events.recv() => match received {
                     Ok(event) if self.topics.contains(&event.topic) => return frame(&event),
                     Ok(_) => {}

@@ -151,12 +151,36 @@ fn cors(origins: &[String]) -> Cors {
         .max_age(3600)
 }
 
+/// Ends the event streams when a shutdown signal arrives, as actix begins its graceful
+/// shutdown, which would otherwise wait out its timeout for streams that never finish.
+fn close_streams_on_shutdown(events: crate::events::EventBus) {
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = terminate => {}
+        }
+        events.close_streams();
+    });
+}
+
 /// Starts serving on `listener`; the server stops gracefully on SIGTERM or Ctrl-C.
 pub fn server(
     state: AppState,
     listener: TcpListener,
     workers: Option<usize>,
 ) -> std::io::Result<Server> {
+    close_streams_on_shutdown(state.events.clone());
     let state = web::Data::new(state);
     let openapi = web::Data::new(OpenApiJson(crate::openapi::document_json()));
     let mut server = HttpServer::new(move || build_app(state.clone(), openapi.clone()))
