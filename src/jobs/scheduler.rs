@@ -34,15 +34,15 @@ pub fn spawn(state: AppState) {
             continue;
         }
         let state = state.clone();
-        actix_web::rt::spawn(async move {
+        tokio::spawn(async move {
             // Nodes started together should not all look at the same instant.
             let jitter = rand::thread_rng().gen_range(0..=250);
-            actix_web::rt::time::sleep(Duration::from_millis(jitter)).await;
+            tokio::time::sleep(Duration::from_millis(jitter)).await;
             loop {
                 if let Err(error) = attempt(&state, job, false).await {
                     tracing::warn!(job = job.as_str(), ?error, "cannot schedule job");
                 }
-                actix_web::rt::time::sleep(schedule.poll()).await;
+                tokio::time::sleep(schedule.poll()).await;
             }
         });
     }
@@ -113,7 +113,7 @@ async fn keep_lease(state: &AppState, job: Job, holder: &str) -> String {
         .to_std()
         .unwrap_or(Duration::from_secs(60));
     loop {
-        actix_web::rt::time::sleep(every).await;
+        tokio::time::sleep(every).await;
         let (name, holder) = (job.as_str(), holder.to_owned());
         let until = state.clock.now() + job.lease();
         match state

@@ -36,7 +36,9 @@ async fn a_job_runs_once_however_many_nodes_try(app: TestApp) {
         1
     );
     // Done for the day: trying again finds it not due.
-    let again = scheduler::attempt(&other.state, Job::Prune, false).await.unwrap();
+    let again = scheduler::attempt(&other.state, Job::Prune, false)
+        .await
+        .unwrap();
     assert!(matches!(again, scheduler::Ran::NotNow), "{again:?}");
 
     let mut counted = 0;
@@ -51,7 +53,9 @@ async fn a_job_runs_once_however_many_nodes_try(app: TestApp) {
 }
 
 async fn two_nodes_running_the_outbox_send_each_message_once(backend: Backend) {
-    let Some(sink) = SmtpSink::start().await else { return };
+    let Some(sink) = SmtpSink::start().await else {
+        return;
+    };
     let url = sink.url();
     let Some(app) = TestApp::spawn_with(backend, move |config| {
         config.smtp_url = Some(url);
@@ -115,10 +119,17 @@ fn a_job_is_run_by_hand_from_the_command_line() {
     let unknown = wushe(&["run-job", "lottery"]);
     assert!(!unknown.status.success());
     let said = String::from_utf8_lossy(&unknown.stderr);
-    assert!(said.contains("no job \"lottery\"; the jobs are outbox, reminders"), "{said}");
+    assert!(
+        said.contains("no job \"lottery\"; the jobs are outbox, reminders"),
+        "{said}"
+    );
 
     let ran = wushe(&["run-job", "prune"]);
-    assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&ran.stdout),
         "prune: 0 delivered outbox rows deleted\n"

@@ -15,6 +15,7 @@ mod fund_races;
 mod indicator_standards;
 mod indicator_street;
 mod indicators;
+mod job_leases;
 mod memberships;
 mod notifications;
 mod openapi;
