@@ -22,6 +22,7 @@ mod organisations;
 mod points;
 mod project_societies;
 mod projects;
+mod rate_limits;
 mod ratings;
 mod redis_outage;
 mod rewards;
