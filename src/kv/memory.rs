@@ -121,3 +121,35 @@ impl MemoryStore {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invalidation_retires_its_scope_or_everything() {
+        let mut store = MemoryStore::default();
+        let ttl = Duration::from_secs(60);
+        let (one, two) = (store.cache_key(1, "page"), store.cache_key(2, "page"));
+        store.cache_set(one.clone(), b"a".to_vec(), ttl);
+        store.cache_set(two.clone(), b"b".to_vec(), ttl);
+        store.invalidate(Some(1));
+        assert_ne!(store.cache_key(1, "page"), one);
+        assert_eq!(store.cache_key(2, "page"), two);
+        assert_eq!(store.cache_get(&two), Some(b"b".to_vec()));
+        store.invalidate(None);
+        assert_ne!(store.cache_key(2, "page"), two);
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_capacity_dropping_the_soonest_to_expire() {
+        let mut store = MemoryStore::default();
+        store.cache_set("short".into(), vec![0], Duration::from_secs(1));
+        for i in 0..CACHE_CAPACITY {
+            store.cache_set(format!("k{i}"), vec![1], Duration::from_secs(60));
+        }
+        assert_eq!(store.cache.len(), CACHE_CAPACITY);
+        assert_eq!(store.cache_get("short"), None);
+        assert_eq!(store.cache_get("k0"), Some(vec![1]));
+    }
+}

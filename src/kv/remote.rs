@@ -7,8 +7,8 @@ use redis::RedisResult;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
-use tokio::sync::OnceCell;
 
 /// The longest a request waits on Redis, connecting included, before it falls back: a node
 /// that cannot reach Redis should be slower by a fraction of a second at worst, and only for
@@ -17,8 +17,10 @@ const DEADLINE: Duration = Duration::from_millis(1000);
 
 pub struct Remote {
     client: redis::Client,
-    /// Empty until Redis first answers, so a node starts without it.
-    conn: OnceCell<ConnectionManager>,
+    /// Empty until Redis first answers, so a node starts without it, and again after a
+    /// failure: the manager reconnects by itself when the connection drops, but not after a
+    /// timeout, and a connection that went silent may never drop.
+    conn: Mutex<Option<ConnectionManager>>,
     pub prefix: String,
     pub breaker: Breaker,
     fallbacks: IntCounterVec,
@@ -35,7 +37,7 @@ impl Remote {
     ) -> Result<Self, String> {
         Ok(Self {
             client: redis::Client::open(url).map_err(|e| format!("REDIS_URL: {e}"))?,
-            conn: OnceCell::new(),
+            conn: Mutex::new(None),
             prefix: prefix.to_owned(),
             breaker: Breaker::new(up),
             fallbacks,
@@ -47,18 +49,33 @@ impl Remote {
         &self.client
     }
 
-    async fn connection(&self) -> RedisResult<ConnectionManager> {
+    fn slot(&self) -> MutexGuard<'_, Option<ConnectionManager>> {
+        // Holds a handle at most; one left by a panic is as good as any.
         self.conn
-            .get_or_try_init(|| {
-                let config = ConnectionManagerConfig::new()
-                    .set_connection_timeout(Duration::from_millis(500))
-                    .set_response_timeout(Duration::from_millis(500))
-                    .set_number_of_retries(1)
-                    .set_max_delay(200);
-                ConnectionManager::new_with_config(self.client.clone(), config)
-            })
-            .await
-            .cloned()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    async fn connection(&self) -> RedisResult<ConnectionManager> {
+        if let Some(conn) = self.slot().clone() {
+            return Ok(conn);
+        }
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Duration::from_millis(500))
+            .set_response_timeout(Duration::from_millis(500))
+            .set_number_of_retries(1)
+            .set_max_delay(200);
+        let conn = ConnectionManager::new_with_config(self.client.clone(), config).await?;
+        *self.slot() = Some(conn.clone());
+        Ok(conn)
+    }
+
+    /// Records a failure: the breaker opens, the fallback is counted, and the next probe
+    /// starts from a fresh connection.
+    fn failed(&self, operation: &'static str, error: &dyn std::fmt::Display) {
+        *self.slot() = None;
+        self.breaker.failure(operation, error);
+        self.fallbacks.with_label_values(&[operation]).inc();
     }
 
     /// Runs `op` on Redis unless the breaker is open. `None` means the caller falls back to
@@ -76,14 +93,11 @@ impl Remote {
         match tokio::time::timeout(DEADLINE, attempt).await {
             Ok(Ok(value)) => Some((value, self.breaker.success())),
             Ok(Err(error)) => {
-                self.breaker.failure(operation, &error);
-                self.fallbacks.with_label_values(&[operation]).inc();
+                self.failed(operation, &error);
                 None
             }
             Err(_) => {
-                self.breaker
-                    .failure(operation, &"no answer within the deadline");
-                self.fallbacks.with_label_values(&[operation]).inc();
+                self.failed(operation, &"no answer within the deadline");
                 None
             }
         }

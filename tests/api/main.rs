@@ -25,6 +25,7 @@ mod outbox_delivery;
 mod points;
 mod project_societies;
 mod projects;
+mod rate_limits;
 mod ratings;
 mod redis_outage;
 mod rewards;

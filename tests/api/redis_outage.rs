@@ -16,10 +16,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A TCP proxy to Redis that can be cut (connections closed, new ones refused) and restored.
+/// A TCP proxy to Redis that can be cut (connections closed, new ones refused), made a black
+/// hole (everything swallowed, nothing answered), and restored.
 struct Proxy {
     port: u16,
     cut: Arc<AtomicBool>,
+    black_hole: Arc<AtomicBool>,
     open: Arc<Mutex<Vec<TcpStream>>>,
 }
 
@@ -28,8 +30,9 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let cut = Arc::new(AtomicBool::new(false));
+        let black_hole = Arc::new(AtomicBool::new(false));
         let open = Arc::new(Mutex::new(Vec::new()));
-        let (is_cut, sockets) = (cut.clone(), open.clone());
+        let (is_cut, swallow, sockets) = (cut.clone(), black_hole.clone(), open.clone());
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(client) = client else { continue };
@@ -43,11 +46,20 @@ impl Proxy {
                 let mut sockets = sockets.lock().unwrap();
                 sockets.push(client.try_clone().unwrap());
                 sockets.push(server.try_clone().unwrap());
-                pipe(client.try_clone().unwrap(), server.try_clone().unwrap());
-                pipe(server, client);
+                pipe(
+                    client.try_clone().unwrap(),
+                    server.try_clone().unwrap(),
+                    swallow.clone(),
+                );
+                pipe(server, client, swallow.clone());
             }
         });
-        Self { port, cut, open }
+        Self {
+            port,
+            cut,
+            black_hole,
+            open,
+        }
     }
 
     fn url(&self) -> String {
@@ -61,15 +73,22 @@ impl Proxy {
         }
     }
 
+    fn swallow(&self, on: bool) {
+        self.black_hole.store(on, Ordering::SeqCst);
+    }
+
     fn restore(&self) {
         self.cut.store(false, Ordering::SeqCst);
     }
 }
 
-fn pipe(mut from: TcpStream, mut to: TcpStream) {
+fn pipe(mut from: TcpStream, mut to: TcpStream, swallow: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         let mut buffer = [0_u8; 16 * 1024];
         while let Ok(n @ 1..) = from.read(&mut buffer) {
+            if swallow.load(Ordering::SeqCst) {
+                continue;
+            }
             if std::io::Write::write_all(&mut to, &buffer[..n]).is_err() {
                 break;
             }
@@ -110,6 +129,24 @@ async fn in_redis(app: &TestApp, key: &str) -> Option<i64> {
     conn.get(format!("{}{key}", app.config.redis_prefix))
         .await
         .unwrap()
+}
+
+/// A PostgreSQL node whose Redis is reached through a proxy; `None` without the services.
+async fn behind_proxy() -> Option<(TestApp, Proxy)> {
+    let redis = std::env::var("WUSHE_TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let upstream = url::Url::parse(&redis)
+        .unwrap()
+        .socket_addrs(|| Some(6379))
+        .unwrap()[0];
+    let proxy = Proxy::start(upstream.to_string());
+    let app = TestApp::spawn_with(Backend::Postgres, |c| {
+        c.redis_url = Some(proxy.url());
+        c.login_limits.per_account = 3;
+    })
+    .await?;
+    Some((app, proxy))
 }
 
 async fn readiness(app: &TestApp) -> serde_json::Value {
@@ -274,4 +311,30 @@ async fn a_node_starts_and_serves_when_redis_is_not_there() {
     );
     assert!(fallbacks(&app) >= 20, "{}", fallbacks(&app));
     assert_eq!(app.state.metrics.redis_up.get(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_that_stops_answering_costs_one_request_a_second_at_most() {
+    let Some((app, proxy)) = behind_proxy().await else {
+        return;
+    };
+    let user = app.user("13900000004", "郑伟").await;
+    assert_eq!(app.get("/me", user.token()).await.0, StatusCode::OK);
+    proxy.swallow(true);
+    let mut slowest = Duration::ZERO;
+    let started = Instant::now();
+    for _ in 0..20 {
+        let one = Instant::now();
+        assert_eq!(app.get("/me", user.token()).await.0, StatusCode::OK);
+        slowest = slowest.max(one.elapsed());
+    }
+    let total = started.elapsed();
+    eprintln!("twenty reads with Redis silent: {total:?} in all, slowest {slowest:?}");
+    assert!(slowest < Duration::from_millis(1500), "{slowest:?}");
+    assert!(total < Duration::from_millis(2500), "{total:?}");
+    assert_eq!(app.state.metrics.redis_up.get(), 0);
+    // The silent connection never drops; the node recovers on a fresh one.
+    proxy.swallow(false);
+    tokio::time::sleep(wushe::kv::COOL_DOWN + Duration::from_millis(300)).await;
+    assert_eq!(readiness(&app).await["redis"], "up");
 }

@@ -17,9 +17,7 @@ use wushe::events::Topic;
 /// Node A (adjusted by `adjust`) and node B like it; `None` without PostgreSQL and Redis.
 pub async fn two_nodes(adjust: impl FnOnce(&mut Config)) -> Option<(TestApp, TestApp)> {
     let a = TestApp::spawn_with(Backend::Postgres, adjust).await?;
-    if a.config.redis_url.is_none() {
-        return None;
-    }
+    a.config.redis_url.as_ref()?;
     let b = a.second_node().await;
     Some((a, b))
 }

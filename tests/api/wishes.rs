@@ -22,7 +22,7 @@ fn in_days(app: &TestApp, days: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn wishes(side: &Side, rest: &str) -> String {
+pub fn wishes(side: &Side, rest: &str) -> String {
     format!("/communities/{}/wishes{rest}", side.community)
 }
 
@@ -50,7 +50,7 @@ async fn requester(app: &TestApp, side: &Side) -> User {
     .await
 }
 
-fn request(app: &TestApp) -> Value {
+pub fn request(app: &TestApp) -> Value {
     json!({
         "title": "想要一台收音机", "story": "老伴走后一个人住，想听听戏。",
         "category": "life_help", "estimated_value_fen": 15000, "deadline": in_days(app, 14)
