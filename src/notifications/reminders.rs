@@ -2,7 +2,7 @@
 //! closing within a day (to electors who have not voted), a survey closing within two days
 //! (to its audience who have not answered), and a rectification falling due within a day (to
 //! the community's staff who answer ratings). Each carries a key, so a person is reminded
-//! once however often the job runs.
+//! once however often the job runs (and again when the time moves).
 
 use super::notice::Notice;
 use super::notify::notify;
@@ -48,24 +48,34 @@ struct Due {
     people: String,
 }
 
-/// Runs `sql`, binding the window `$1` (exclusive) to `$2`, returning what is due.
-fn due(
+/// Runs `sql` (what falls due in the window `$1`, exclusive, to `$2`, with whom to remind)
+/// and tells each its people of `notice_of` it, once: the key is the notice's subject and the
+/// time it falls due, so a rescheduled activity or a new deadline is reminded of again.
+fn remind(
     conn: &mut DbConnection,
     sql: &str,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> Result<Vec<Due>, ApiError> {
-    Ok(diesel::sql_query(numbered(conn, sql))
+    (from, to): (NaiveDateTime, NaiveDateTime),
+    notice_of: impl Fn(&Due) -> Notice,
+) -> Result<usize, ApiError> {
+    let due: Vec<Due> = diesel::sql_query(numbered(conn, sql))
         .bind::<Timestamp, _>(from)
         .bind::<Timestamp, _>(to)
-        .load(conn)?)
-}
-
-fn people(due: &Due) -> Vec<i64> {
-    due.people
-        .split(',')
-        .filter_map(|id| id.trim().parse().ok())
-        .collect()
+        .load(conn)?;
+    let mut told = 0;
+    for item in &due {
+        let notice = notice_of(item);
+        let (subject, id) = notice
+            .subject()
+            .ok_or_else(|| ApiError::internal("a reminder without a subject"))?;
+        let key = format!("{subject}:{id}:{}", item.at.and_utc().timestamp());
+        let people: Vec<i64> = item
+            .people
+            .split(',')
+            .filter_map(|id| id.trim().parse().ok())
+            .collect();
+        told += notify(conn, Some(item.community_id), &notice, &people, Some(&key))?;
+    }
+    Ok(told)
 }
 
 /// The aggregate that joins ids into text on both backends.
@@ -94,29 +104,14 @@ fn activities(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiEr
          GROUP BY a.id, a.community_id, a.title, a.place, a.starts_at",
         id_list(conn, "s.user_id")
     );
-    let mut told = 0;
-    for activity in due(conn, &sql, at, at + ACTIVITY_LEAD)? {
-        let notice = Notice::ActivityReminder {
+    remind(conn, &sql, (at, at + ACTIVITY_LEAD), |activity| {
+        Notice::ActivityReminder {
             activity_id: activity.id,
             title: activity.title.clone(),
             starts_at: activity.at,
             place: activity.place.clone(),
-        };
-        // Keyed by the time too: a rescheduled activity is reminded of again.
-        let key = format!(
-            "activity:{}:{}",
-            activity.id,
-            activity.at.and_utc().timestamp()
-        );
-        told += notify(
-            conn,
-            Some(activity.community_id),
-            &notice,
-            &people(&activity),
-            Some(&key),
-        )?;
-    }
-    Ok(told)
+        }
+    })
 }
 
 fn votes(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError> {
@@ -128,23 +123,13 @@ fn votes(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError> 
          GROUP BY v.id, v.community_id, v.question, v.closes_at",
         id_list(conn, "e.elector_id")
     );
-    let mut told = 0;
-    for vote in due(conn, &sql, at, at + VOTE_LEAD)? {
-        let notice = Notice::VoteClosingSoon {
+    remind(conn, &sql, (at, at + VOTE_LEAD), |vote| {
+        Notice::VoteClosingSoon {
             vote_id: vote.id,
             question: vote.title.clone(),
             closes_at: vote.at,
-        };
-        let key = format!("vote:{}:{}", vote.id, vote.at.and_utc().timestamp());
-        told += notify(
-            conn,
-            Some(vote.community_id),
-            &notice,
-            &people(&vote),
-            Some(&key),
-        )?;
-    }
-    Ok(told)
+        }
+    })
 }
 
 fn surveys(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError> {
@@ -155,27 +140,17 @@ fn surveys(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError
          GROUP BY s.id, s.community_id, s.title, s.closes_at",
         id_list(conn, "a.user_id")
     );
-    let mut told = 0;
-    for survey in due(conn, &sql, at, at + SURVEY_LEAD)? {
-        let notice = Notice::SurveyReminder {
+    remind(conn, &sql, (at, at + SURVEY_LEAD), |survey| {
+        Notice::SurveyReminder {
             survey_id: survey.id,
             title: survey.title.clone(),
             closes_at: survey.at,
-        };
-        let key = format!("survey:{}:{}", survey.id, survey.at.and_utc().timestamp());
-        told += notify(
-            conn,
-            Some(survey.community_id),
-            &notice,
-            &people(&survey),
-            Some(&key),
-        )?;
-    }
-    Ok(told)
+        }
+    })
 }
 
-/// Open rectifications due within the lead (or overdue by up to a month), to the community's staff
-/// who answer ratings. A rejected reply gives a new deadline, hence a key per deadline.
+/// Open rectifications due within the lead (or overdue by up to a month), to the community's
+/// staff who answer ratings; a rejected reply's new deadline is reminded of again.
 fn rectifications(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError> {
     let roles = Permission::HandleRatings
         .allowed_roles()
@@ -191,24 +166,9 @@ fn rectifications(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, A
          GROUP BY r.id, r.community_id, r.due_at",
         id_list(conn, "g.user_id")
     );
-    let mut told = 0;
-    for case in due(conn, &sql, at - OVERDUE_LOOKBACK, at + RECTIFICATION_LEAD)? {
-        let notice = Notice::RectificationDue {
-            rectification_id: case.id,
-            due_at: case.at,
-        };
-        let key = format!(
-            "rectification:{}:{}",
-            case.id,
-            case.at.and_utc().timestamp()
-        );
-        told += notify(
-            conn,
-            Some(case.community_id),
-            &notice,
-            &people(&case),
-            Some(&key),
-        )?;
-    }
-    Ok(told)
+    let window = (at - OVERDUE_LOOKBACK, at + RECTIFICATION_LEAD);
+    remind(conn, &sql, window, |case| Notice::RectificationDue {
+        rectification_id: case.id,
+        due_at: case.at,
+    })
 }
