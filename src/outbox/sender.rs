@@ -93,20 +93,16 @@ async fn deliver_batch(state: &AppState) -> Result<(usize, Delivered), ApiError>
         .await?;
     let claimed = outgoing.len();
     let mut sent = Vec::new();
-    let mut setbacks: Vec<(i64, Failure, i32)> = Vec::new();
+    // Each message that did not go: its failure and the attempts made before, or `None` when
+    // it was not tried because its channel's server was found unreachable.
+    let mut setbacks: Vec<(i64, Option<(Failure, i32)>)> = Vec::new();
     // A channel whose server did not answer is not tried again in this batch; the others are.
     let mut unreachable: Vec<&str> = Vec::new();
     for chunk in outgoing.chunks(PARALLEL) {
         let (skipped, tried): (Vec<&Outgoing>, Vec<&Outgoing>) = chunk
             .iter()
             .partition(|o| unreachable.contains(&o.row.channel.as_str()));
-        setbacks.extend(skipped.iter().map(|o| {
-            (
-                o.row.id,
-                Failure::unreachable("not tried: server unreachable"),
-                -1,
-            )
-        }));
+        setbacks.extend(skipped.iter().map(|o| (o.row.id, None)));
         let results = join_all(tried.iter().map(|o| deliver(state, o))).await;
         for (outgoing, result) in tried.into_iter().zip(results) {
             state
@@ -118,35 +114,32 @@ async fn deliver_batch(state: &AppState) -> Result<(usize, Delivered), ApiError>
                     if failure.kind == FailureKind::Unreachable {
                         unreachable.push(outgoing.row.channel.as_str());
                     }
-                    setbacks.push((outgoing.row.id, failure, outgoing.row.attempts));
+                    setbacks.push((outgoing.row.id, Some((failure, outgoing.row.attempts))));
                 }
             }
         }
     }
-    let mut done = Delivered {
-        sent: sent.len(),
-        ..Delivered::default()
-    };
-    let config = state.config.clone();
-    let now = state.clock.now();
-    let counts = state
+    let (config, now, delivered) = (state.config.clone(), state.clock.now(), sent.len());
+    let done = state
         .db
         .write(move |conn| {
             store::mark_sent(conn, &token, &sent, now)?;
-            let mut counts = (0, 0, 0);
-            for (id, failure, attempts) in &setbacks {
-                let setback = next_step(&config.delivery, failure, *attempts, now);
+            let mut done = Delivered {
+                sent: delivered,
+                ..Delivered::default()
+            };
+            for (id, failed) in &setbacks {
+                let setback = next_step(&config.delivery, failed.as_ref(), now);
                 match setback {
-                    Setback::Deferred { .. } => counts.2 += 1,
-                    Setback::Failed { retry_at: None, .. } => counts.1 += 1,
-                    Setback::Failed { .. } => counts.0 += 1,
+                    Setback::Deferred { .. } => done.deferred += 1,
+                    Setback::Failed { retry_at: None, .. } => done.failed += 1,
+                    Setback::Failed { .. } => done.retrying += 1,
                 }
                 store::set_back(conn, &token, *id, setback)?;
             }
-            Ok(counts)
+            Ok(done)
         })
         .await?;
-    (done.retrying, done.failed, done.deferred) = counts;
     Ok((claimed, done))
 }
 
@@ -158,20 +151,20 @@ fn outcome_label(result: &Result<(), Failure>) -> &'static str {
     }
 }
 
-/// What a failure leads to: a retry after the backoff, or giving up (at once for a permanent
-/// refusal, or when the attempts are used up). `attempts` of -1 marks a message not tried.
+/// What a failure (with the attempts made before it) leads to: a retry after the backoff, or
+/// giving up (at once for a permanent refusal, or when the attempts are used up). A message
+/// not tried goes back in the queue for the first wait.
 fn next_step<'a>(
     delivery: &crate::config::Delivery,
-    failure: &'a Failure,
-    attempts: i32,
+    failed: Option<&'a (Failure, i32)>,
     now: NaiveDateTime,
 ) -> Setback<'a> {
     let wait = |n: u32| TimeDelta::from_std(delivery.backoff(n)).unwrap_or(TimeDelta::hours(1));
-    if attempts < 0 {
+    let Some((failure, attempts)) = failed else {
         return Setback::Deferred {
             retry_at: now + wait(1),
         };
-    }
+    };
     let made = attempts.unsigned_abs() + 1;
     let gives_up = failure.kind == FailureKind::Permanent || made >= delivery.max_attempts;
     Setback::Failed {
@@ -180,26 +173,22 @@ fn next_step<'a>(
     }
 }
 
-fn words(outgoing: &Outgoing) -> Rendered {
-    let lang = Locale::parse(&outgoing.row.locale)
-        .unwrap_or(Locale::ZhCn)
-        .lang();
-    match outgoing.notices.as_deref() {
-        Ok([one]) => render(one, lang),
-        Ok(many) => super::digest::render_digest(many, lang),
-        Err(_) => Rendered {
-            title: String::new(),
-            body: String::new(),
-        },
+/// The notices in the reader's language: one as itself, several as a digest.
+fn words(row: &Claimed, notices: &[Notice]) -> Rendered {
+    let lang = Locale::parse(&row.locale).unwrap_or(Locale::ZhCn).lang();
+    match notices {
+        [one] => render(one, lang),
+        many => super::digest::render_digest(many, lang),
     }
 }
 
 async fn deliver(state: &AppState, outgoing: &Outgoing) -> Result<(), Failure> {
     let row = &outgoing.row;
-    if let Err(why) = &outgoing.notices {
-        return Err(Failure::permanent(format!("cannot read the notice: {why}")));
-    }
-    let rendered = words(outgoing);
+    let notices = outgoing
+        .notices
+        .as_deref()
+        .map_err(|why| Failure::permanent(format!("cannot read the notice: {why}")))?;
+    let rendered = words(row, notices);
     match row.channel.as_str() {
         "email" => {
             let mailer = state.outbound.mailer.as_ref().ok_or_else(|| {
