@@ -29,11 +29,15 @@ pub async fn run(state: &AppState, job: Job) -> Result<String, ApiError> {
             )
         }
         Job::SweepVotes => {
-            let report = blocking(move || crate::votes::lifecycle::sweep(&db, at)).await?;
+            let report = db
+                .run(move |conn| crate::votes::lifecycle::sweep(conn, at))
+                .await?;
             format!("{} votes opened, {} closed", report.opened, report.closed)
         }
         Job::SweepSurveys => {
-            let moved = blocking(move || crate::surveys::lifecycle::sweep(&db, at)).await?;
+            let moved = db
+                .run(move |conn| crate::surveys::lifecycle::sweep(conn, at))
+                .await?;
             format!("{moved} surveys opened or closed")
         }
         Job::SweepWishes => {
@@ -71,12 +75,4 @@ pub async fn run(state: &AppState, job: Job) -> Result<String, ApiError> {
             format!("{deleted} delivered outbox rows deleted")
         }
     })
-}
-
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    actix_web::web::block(work)
-        .await
-        .map_err(ApiError::internal)?
 }

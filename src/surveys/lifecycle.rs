@@ -214,8 +214,7 @@ pub fn hold_open(
 
 /// Opens and closes every survey whose time has come, each in its own transaction; returns
 /// how many moved.
-pub fn sweep(db: &crate::db::Db, at: NaiveDateTime) -> Result<usize, ApiError> {
-    let mut conn = db.get()?;
+pub fn sweep(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError> {
     let due: Vec<(i64, i64)> = surveys::table
         .filter(
             (surveys::status
@@ -226,9 +225,9 @@ pub fn sweep(db: &crate::db::Db, at: NaiveDateTime) -> Result<usize, ApiError> {
                 .and(surveys::closes_at.le(at))),
         )
         .select((surveys::community_id, surveys::id))
-        .load(&mut conn)?;
+        .load(conn)?;
     for (community_id, survey_id) in &due {
-        crate::db::write_tx(&mut conn, |conn| {
+        crate::db::write_tx(conn, |conn| {
             bring_up_to_date(conn, *community_id, *survey_id, at)
         })?;
     }

@@ -256,8 +256,7 @@ pub struct SweepReport {
 }
 
 /// Opens and closes every vote whose time has come, each in its own transaction.
-pub fn sweep(db: &crate::db::Db, at: NaiveDateTime) -> Result<SweepReport, ApiError> {
-    let mut conn = db.get()?;
+pub fn sweep(conn: &mut DbConnection, at: NaiveDateTime) -> Result<SweepReport, ApiError> {
     let due: Vec<VoteRow> = votes::table
         .filter(
             (votes::status
@@ -268,11 +267,11 @@ pub fn sweep(db: &crate::db::Db, at: NaiveDateTime) -> Result<SweepReport, ApiEr
                 .and(votes::closes_at.le(at))),
         )
         .select(VoteRow::as_select())
-        .load(&mut conn)?;
+        .load(conn)?;
     let mut report = SweepReport::default();
     for vote in due {
         let was_open = vote.status == VoteStatus::Open.as_str();
-        let now = crate::db::write_tx(&mut conn, |conn| {
+        let now = crate::db::write_tx(conn, |conn| {
             bring_up_to_date(conn, vote.community_id, vote.id, at)
         })?;
         match (was_open, now.status()?) {
