@@ -18,9 +18,13 @@ use serde_json::Value;
 use std::sync::Arc;
 use tokio::sync::broadcast;
 
-/// Room for events not yet read by the slowest stream of this node; one further behind is
-/// told it lagged and should refetch.
+/// Room for batches of events not yet read by the slowest stream of this node; one further
+/// behind is told it lagged and should refetch. Events published together travel as one
+/// batch, so a vote opening to thousands of electors takes one place, not thousands.
 const BACKLOG: usize = 1024;
+
+/// Events published together, as every stream of the node receives them.
+type Batch = Arc<[Event]>;
 
 /// The Redis channel, under the configured key prefix.
 const CHANNEL: &str = "events";
@@ -42,11 +46,11 @@ pub struct Event {
     pub data: Value,
 }
 
-/// An event as it travels between nodes, with the node that published it.
+/// Events as they travel between nodes, with the node that published them.
 #[derive(Serialize, Deserialize)]
 struct Envelope {
     origin: u64,
-    event: Event,
+    events: Vec<Event>,
 }
 
 #[derive(Clone)]
@@ -55,7 +59,7 @@ pub struct EventBus {
 }
 
 struct Inner {
-    local: broadcast::Sender<Event>,
+    local: broadcast::Sender<Batch>,
     /// Tells this node's own events apart on the shared channel.
     node: u64,
     kv: Kv,
@@ -93,19 +97,27 @@ impl EventBus {
     /// Sends an event to the streams of `topic` on every node. Never waits on Redis: the
     /// cross-node leg runs in the background.
     pub fn publish(&self, topic: Topic, kind: &str, data: Value) {
-        let event = Event {
+        self.publish_all(vec![Event {
             topic,
             kind: kind.to_owned(),
             data,
-        };
+        }]);
+    }
+
+    /// Sends events to their topics' streams on every node, as one batch.
+    pub fn publish_all(&self, events: Vec<Event>) {
+        if events.is_empty() {
+            return;
+        }
+        let batch: Batch = events.into();
         // No stream open on this node is not an error.
-        let _ = self.inner.local.send(event.clone());
+        let _ = self.inner.local.send(batch.clone());
         let (Some(runtime), Some(_)) = (&self.inner.runtime, self.inner.kv.redis_client()) else {
             return;
         };
         let envelope = Envelope {
             origin: self.inner.node,
-            event,
+            events: batch.to_vec(),
         };
         match serde_json::to_string(&envelope) {
             Ok(payload) => {
@@ -121,20 +133,50 @@ impl EventBus {
         self.inner.closing.send_replace(true);
     }
 
-    fn subscribe(&self) -> broadcast::Receiver<Event> {
+    fn subscribe(&self) -> broadcast::Receiver<Batch> {
         self.inner.local.subscribe()
     }
 }
 
 impl Inner {
-    /// Hands an event heard on the shared channel to this node's streams.
+    /// Hands events heard on the shared channel to this node's streams.
     fn deliver(&self, payload: &str) {
         match serde_json::from_str::<Envelope>(payload) {
             Ok(envelope) if envelope.origin == self.node => {}
             Ok(envelope) => {
-                let _ = self.local.send(envelope.event);
+                let _ = self.local.send(envelope.events.into());
             }
             Err(error) => tracing::warn!(%error, "ignoring a malformed event from Redis"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::metrics::Metrics;
+    use futures_util::StreamExt;
+
+    #[tokio::test]
+    async fn a_stream_keeps_up_with_a_batch_larger_than_its_backlog() {
+        let metrics = Metrics::new().unwrap();
+        let bus = EventBus::start(&Kv::memory(&metrics), metrics.sse_streams.clone());
+        let reader = stream::open(&bus, vec![Topic::User(7)], "not-revoked".into());
+        let mut reader = std::pin::pin!(reader);
+        let hello = reader.next().await.unwrap().unwrap();
+        assert!(hello.starts_with(b"retry:"));
+
+        let everyone = (0..3 * BACKLOG as i64).map(|user| Event {
+            topic: Topic::User(user),
+            kind: "notification".into(),
+            data: serde_json::json!({ "id": user }),
+        });
+        bus.publish_all(everyone.collect());
+        let frame = reader.next().await.unwrap().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&frame),
+            "event: notification\ndata: {\"topic\":{\"type\":\"user\",\"id\":7},\
+             \"kind\":\"notification\",\"data\":{\"id\":7}}\n\n"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! with a heartbeat that keeps proxies from closing an idle connection and ends the stream
 //! once its session is revoked.
 
-use super::{Event, EventBus, Topic};
+use super::{Batch, Event, EventBus, Topic};
 use crate::kv::Kv;
 use actix_web::web::Bytes;
 use futures_util::Stream;
@@ -33,7 +33,7 @@ impl Drop for Open {
 }
 
 struct Feed {
-    events: tokio::sync::broadcast::Receiver<Event>,
+    events: tokio::sync::broadcast::Receiver<Batch>,
     topics: Vec<Topic>,
     heartbeat: Interval,
     kv: Kv,
@@ -79,8 +79,16 @@ impl Feed {
             tokio::select! {
                 _ = self.closing.changed() => return None,
                 received = self.events.recv() => match received {
-                    Ok(event) if self.topics.contains(&event.topic) => return frame(&event),
-                    Ok(_) => {}
+                    Ok(batch) => {
+                        let frames: Vec<Bytes> = batch
+                            .iter()
+                            .filter(|event| self.topics.contains(&event.topic))
+                            .map(frame)
+                            .collect();
+                        if !frames.is_empty() {
+                            return Some(frames.concat().into());
+                        }
+                    }
                     // Too slow to keep up: the client refetches what it shows.
                     Err(RecvError::Lagged(missed)) => {
                         return Some(Bytes::from(format!("event: lagged\ndata: {{\"missed\":{missed}}}\n\n")));
@@ -98,16 +106,13 @@ impl Feed {
     }
 }
 
-fn frame(event: &Event) -> Option<Bytes> {
+fn frame(event: &Event) -> Bytes {
     match serde_json::to_string(event) {
         // JSON has no raw newlines, so the data fits one `data:` line.
-        Ok(json) => Some(Bytes::from(format!(
-            "event: {}\ndata: {json}\n\n",
-            event.kind
-        ))),
+        Ok(json) => Bytes::from(format!("event: {}\ndata: {json}\n\n", event.kind)),
         Err(error) => {
             tracing::error!(%error, "cannot encode an event");
-            Some(Bytes::from_static(b": an event could not be encoded\n\n"))
+            Bytes::from_static(b": an event could not be encoded\n\n")
         }
     }
 }

@@ -7,6 +7,8 @@ use chrono::TimeDelta;
 
 /// Delivered outbox rows are kept this long for support questions, then deleted.
 const KEEP_DELIVERED: TimeDelta = TimeDelta::days(30);
+/// How long a message may wait for a node that delivers its channel before it is given up.
+const UNTAKEN_FOR: TimeDelta = TimeDelta::days(2);
 
 pub async fn run(state: &AppState, job: Job) -> Result<String, ApiError> {
     let at = state.clock.now();
@@ -68,11 +70,16 @@ pub async fn run(state: &AppState, job: Job) -> Result<String, ApiError> {
         }
         Job::Indicators => crate::indicators::schedule::run(state).await,
         Job::Prune => {
-            let before = at - KEEP_DELIVERED;
-            let deleted = db
-                .write(move |conn| crate::outbox::store::prune(conn, before))
+            let (deleted, abandoned) = db
+                .write(move |conn| {
+                    let deleted = crate::outbox::store::prune(conn, at - KEEP_DELIVERED)?;
+                    let abandoned = crate::outbox::store::abandon_untaken(conn, at - UNTAKEN_FOR)?;
+                    Ok((deleted, abandoned))
+                })
                 .await?;
-            format!("{deleted} delivered outbox rows deleted")
+            format!(
+                "{deleted} delivered outbox rows deleted, {abandoned} never taken up marked failed"
+            )
         }
     })
 }

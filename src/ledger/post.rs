@@ -131,18 +131,26 @@ pub fn post(conn: &mut DbConnection, tx: NewTransaction) -> Result<Posted, ApiEr
     })
 }
 
-/// Tells each person whose points grew by `tx`, with its memo.
+/// Tells each person whose points grew by `tx`, with its memo. A settlement credits a whole
+/// activity's attendees in one transaction, so people are told in one `notify` per amount
+/// rather than one per posting.
 fn tell_of_points(conn: &mut DbConnection, tx: &NewTransaction) -> Result<(), ApiError> {
+    let mut credited: BTreeMap<i64, i64> = BTreeMap::new();
     for posting in &tx.postings {
-        if let (Holder::Person(user_id), Asset::Points, 1..) =
-            (posting.holder, posting.asset, posting.amount)
-        {
-            let notice = Notice::PointsCredited {
-                points: posting.amount,
-                memo: tx.memo.to_owned(),
-            };
-            notify(conn, Some(tx.community_id), &notice, &[user_id], None)?;
+        if let (Holder::Person(user_id), Asset::Points) = (posting.holder, posting.asset) {
+            *credited.entry(user_id).or_default() += posting.amount;
         }
+    }
+    let mut by_amount: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (user_id, points) in credited.into_iter().filter(|(_, points)| *points > 0) {
+        by_amount.entry(points).or_default().push(user_id);
+    }
+    for (points, people) in by_amount {
+        let notice = Notice::PointsCredited {
+            points,
+            memo: tx.memo.to_owned(),
+        };
+        notify(conn, Some(tx.community_id), &notice, &people, None)?;
     }
     Ok(())
 }

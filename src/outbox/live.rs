@@ -5,7 +5,7 @@
 
 use crate::db::DbConnection;
 use crate::error::ApiError;
-use crate::events::Topic;
+use crate::events::{Event, Topic};
 use crate::state::AppState;
 use diesel::RunQueryDsl;
 use diesel::sql_types::{BigInt, Nullable};
@@ -69,15 +69,15 @@ pub async fn push(state: &AppState) -> Result<usize, ApiError> {
     let mut pushed = 0;
     loop {
         let fresh = state.db.write(take).await?;
-        for (notice, unread) in &fresh {
-            state.events.publish(
-                Topic::User(notice.user_id),
-                "notification",
-                json!({ "id": notice.notification_id, "unread": unread }),
-            );
-        }
-        pushed += fresh.len();
-        if fresh.len() < BATCH {
+        let taken = fresh.len();
+        let events = fresh.into_iter().map(|(notice, unread)| Event {
+            topic: Topic::User(notice.user_id),
+            kind: "notification".to_owned(),
+            data: json!({ "id": notice.notification_id, "unread": unread }),
+        });
+        state.events.publish_all(events.collect());
+        pushed += taken;
+        if taken < BATCH {
             return Ok(pushed);
         }
     }

@@ -188,6 +188,9 @@ async fn deliver(state: &AppState, outgoing: &Outgoing) -> Result<(), Failure> {
         .notices
         .as_deref()
         .map_err(|why| Failure::permanent(format!("cannot read the notice: {why}")))?;
+    if row.user_status != crate::accounts::store::ACTIVE {
+        return Err(Failure::permanent("the account is no longer active"));
+    }
     let rendered = words(row, notices);
     match row.channel.as_str() {
         "email" => {

@@ -26,6 +26,9 @@ pub struct Claimed {
     pub phone: Option<String>,
     #[diesel(sql_type = Text)]
     pub locale: String,
+    /// The account's status now: messages to a disabled account are not sent.
+    #[diesel(sql_type = Text)]
+    pub user_status: String,
     /// The notice; for a digest, `digest_of` lists its notifications instead.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub notification_id: Option<i64>,
@@ -75,7 +78,7 @@ pub fn claim(
         .bind::<Timestamp, _>(at)
         .execute(conn)?;
     let sql = "SELECT o.id, o.user_id, o.channel, o.attempts, u.email, u.phone, \
-                      COALESCE(s.locale, 'zh-CN') AS locale, o.notification_id, n.kind, n.params, \
+                      u.status AS user_status, COALESCE(s.locale, 'zh-CN') AS locale, o.notification_id, n.kind, n.params, \
                       o.digest_of \
                FROM outbox o JOIN users u ON u.id = o.user_id \
                LEFT JOIN notification_settings s ON s.user_id = o.user_id \
@@ -154,10 +157,10 @@ pub fn set_back(
             None,
         ),
         Setback::Deferred { retry_at } => (
-            "UPDATE outbox SET status = 'pending', last_error = COALESCE($1, last_error), \
+            "UPDATE outbox SET status = 'pending', last_error = $1, \
                     next_attempt_at = $2, claim_token = NULL, claimed_until = NULL \
              WHERE id = $3 AND claim_token = $4",
-            None,
+            Some("not tried: the server did not answer an earlier message"),
             Some(retry_at),
         ),
     };
@@ -180,5 +183,27 @@ pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, Ap
             .filter(outbox::status.eq_any(["sent", "digested"]))
             .filter(outbox::sent_at.lt(before)),
     )
+    .execute(conn)?)
+}
+
+/// Gives up on messages written before `before` that no sender ever took up (no attempt and
+/// no deferral): their channel is configured on no node (say, webhook preferences kept after
+/// the operator removed `WUSHE_WEBHOOK_URL`). Recorded as failed, so they are not left
+/// pending for ever; the inbox still has them.
+pub fn abandon_untaken(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, ApiError> {
+    use crate::schema::outbox;
+    use diesel::prelude::*;
+    Ok(diesel::update(
+        outbox::table
+            .filter(outbox::status.eq("pending"))
+            .filter(outbox::attempts.eq(0))
+            .filter(outbox::last_error.is_null())
+            .filter(outbox::channel.ne("live"))
+            .filter(outbox::created_at.lt(before)),
+    )
+    .set((
+        outbox::status.eq("failed"),
+        outbox::last_error.eq("no server delivers this channel"),
+    ))
     .execute(conn)?)
 }

@@ -202,6 +202,11 @@ pub fn hold_open(
     survey: SurveyRow,
     at: NaiveDateTime,
 ) -> Result<SurveyRow, ApiError> {
+    if survey.closes_at <= at {
+        // Past its close: refused without closing it inside a transaction that the refusal
+        // rolls back; reads and the sweep close it in transactions of their own.
+        return Err(ApiError::new(Code::SurveyNotOpen));
+    }
     let survey = match is_due(&survey, at) {
         true => bring_up_to_date(conn, survey.community_id, survey.id, at)?,
         false => survey,

@@ -20,13 +20,19 @@ use crate::schema::vote_ballots;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// Checks the vote is open at `at`, holding it open until this transaction ends (see
-/// `db::holds_open`), so no ballot lands after the result is sealed.
+/// Checks the vote is open at `at` (opening it if its time has come), holding it open until
+/// this transaction ends (see `db::holds_open`), so no ballot lands after the result is sealed.
 pub fn hold_open(
     conn: &mut DbConnection,
     vote: VoteRow,
     at: NaiveDateTime,
 ) -> Result<VoteRow, ApiError> {
+    if vote.closes_at <= at {
+        // Past its close: refused without closing it here, since this transaction rolls
+        // back with the refusal and would take the sealed result and its notices with it.
+        // The reads and the sweep close it, each in a transaction of its own.
+        return Err(ApiError::new(Code::VoteNotOpen));
+    }
     let vote = if lifecycle::is_due(&vote, at) {
         lifecycle::bring_up_to_date(conn, vote.community_id, vote.id, at)?
     } else {

@@ -3,6 +3,7 @@
 
 use crate::activities::{advance, attend, codes, path, published, shift, sign_up, step, two_hours};
 use crate::helpers::TestApp;
+use crate::notifications::inbox;
 use crate::points::{assert_ledger_sound, balance, set_rules};
 use crate::world;
 use reqwest::{Method, StatusCode};
@@ -163,6 +164,24 @@ async fn self_reported_and_unclosed_hours_wait_for_review(app: TestApp) {
     assert_eq!(balance(&app, a.community, &a.volunteer).await, 20);
     assert_eq!(balance(&app, a.community, &a.resident).await, 0);
     assert_ledger_sound(&app, &world, a.community).await;
+    // One notice for what the settlement credited, however many postings made it up.
+    let told = inbox(&app, &a.volunteer, "", "en").await;
+    let credited: Vec<&Value> = told["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "points_credited")
+        .collect();
+    assert_eq!(credited.len(), 1, "{told}");
+    assert!(
+        credited[0]["body"].as_str().unwrap().contains("20"),
+        "{told}"
+    );
+    let resident = inbox(&app, &a.resident, "", "en").await;
+    assert!(
+        !resident.to_string().contains("points_credited"),
+        "{resident}"
+    );
 }
 
 async fn organisers_cannot_approve_their_own_hours(app: TestApp) {

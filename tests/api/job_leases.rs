@@ -132,7 +132,7 @@ fn a_job_is_run_by_hand_from_the_command_line() {
     );
     assert_eq!(
         String::from_utf8_lossy(&ran.stdout),
-        "prune: 0 delivered outbox rows deleted\n"
+        "prune: 0 delivered outbox rows deleted, 0 never taken up marked failed\n"
     );
     let listed = wushe(&["jobs"]);
     let listed = String::from_utf8_lossy(&listed.stdout);

@@ -22,6 +22,7 @@ mod openapi;
 mod organisation_people;
 mod organisations;
 mod outbox_delivery;
+mod outbox_upkeep;
 mod points;
 mod project_societies;
 mod projects;

@@ -21,7 +21,7 @@ crate::backend_cases!(
     a_digest_gathers_the_days_email
 );
 
-async fn with_mail(backend: Backend, sink: &SmtpSink, max_attempts: u32) -> Option<TestApp> {
+pub async fn with_mail(backend: Backend, sink: &SmtpSink, max_attempts: u32) -> Option<TestApp> {
     let url = sink.url();
     TestApp::spawn_with(backend, move |config| {
         config.smtp_url = Some(url);
@@ -32,7 +32,7 @@ async fn with_mail(backend: Backend, sink: &SmtpSink, max_attempts: u32) -> Opti
 }
 
 /// Gives `user` an address and English messages (so subjects are plain ASCII to compare).
-async fn reads_email_in_english(app: &TestApp, user: &User, digest: bool) -> String {
+pub async fn reads_email_in_english(app: &TestApp, user: &User, digest: bool) -> String {
     let address = format!("u{}@example.cn", user.id);
     app.sql(&format!(
         "UPDATE users SET email = '{address}' WHERE id = {}",
@@ -51,7 +51,7 @@ async fn reads_email_in_english(app: &TestApp, user: &User, digest: bool) -> Str
     address
 }
 
-async fn credit(app: &TestApp, side: &world::Side, user: &User, points: i64) {
+pub async fn credit(app: &TestApp, side: &world::Side, user: &User, points: i64) {
     let (status, body) = adjust(app, side.community, &side.staff, user.id, points).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
