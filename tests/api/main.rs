@@ -29,6 +29,7 @@ mod projects;
 mod rate_limits;
 mod ratings;
 mod redis_outage;
+mod reminders;
 mod rewards;
 mod rewards_races;
 mod role_matrix;

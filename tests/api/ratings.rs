@@ -41,7 +41,13 @@ async fn rate(
 }
 
 /// Rates, expecting 201; returns the rating.
-async fn rated(app: &TestApp, side: &Side, by: &User, subject: (&str, i64), grade: &str) -> Value {
+pub async fn rated(
+    app: &TestApp,
+    side: &Side,
+    by: &User,
+    subject: (&str, i64),
+    grade: &str,
+) -> Value {
     let (status, body) = rate(app, side, by, subject, grade).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body
@@ -54,7 +60,7 @@ async fn open_case(app: &TestApp, side: &Side, resident: i64) -> i64 {
     case["id"].as_i64().unwrap()
 }
 
-async fn done_case(app: &TestApp, side: &Side, resident: i64) -> i64 {
+pub async fn done_case(app: &TestApp, side: &Side, resident: i64) -> i64 {
     let id = open_case(app, side, resident).await;
     let done = path(side, &format!("/service-cases/{id}/done"));
     world::done(app, &done, &side.grid_worker, json!(null)).await;
