@@ -160,6 +160,14 @@ pub fn numbered(conn: &DbConnection, sql: &str) -> String {
     }
 }
 
+/// The aggregate joining `expr` (any type) into comma-separated text, on either backend.
+pub fn joined_text(conn: &DbConnection, expr: &str) -> String {
+    match conn {
+        DbConnection::Postgres(_) => format!("string_agg(CAST({expr} AS TEXT), ',')"),
+        DbConnection::Sqlite(_) => format!("group_concat({expr}, ',')"),
+    }
+}
+
 /// The current time as stored: UTC without zone, millisecond precision on both backends.
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{DurationRound, TimeDelta};

@@ -6,7 +6,7 @@
 
 use super::notice::Notice;
 use super::notify::notify;
-use crate::db::{DbConnection, numbered};
+use crate::db::{DbConnection, joined_text, numbered};
 use crate::error::ApiError;
 use crate::roles::Permission;
 use chrono::{NaiveDateTime, TimeDelta};
@@ -78,14 +78,6 @@ fn remind(
     Ok(told)
 }
 
-/// The aggregate that joins ids into text on both backends.
-fn id_list(conn: &DbConnection, column: &str) -> String {
-    match conn {
-        DbConnection::Postgres(_) => format!("string_agg(CAST({column} AS TEXT), ',')"),
-        DbConnection::Sqlite(_) => format!("group_concat({column}, ',')"),
-    }
-}
-
 pub fn run(conn: &mut DbConnection, at: NaiveDateTime) -> Result<Reminded, ApiError> {
     Ok(Reminded {
         activities: activities(conn, at)?,
@@ -102,7 +94,7 @@ fn activities(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiEr
          WHERE a.status = 'published' AND a.starts_at > $1 AND a.starts_at <= $2 \
            AND s.status = 'confirmed' \
          GROUP BY a.id, a.community_id, a.title, a.place, a.starts_at",
-        id_list(conn, "s.user_id")
+        joined_text(conn, "s.user_id")
     );
     remind(conn, &sql, (at, at + ACTIVITY_LEAD), |activity| {
         Notice::ActivityReminder {
@@ -121,7 +113,7 @@ fn votes(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError> 
          FROM votes v JOIN vote_electors e ON e.vote_id = v.id \
          WHERE v.status = 'open' AND v.closes_at > $1 AND v.closes_at <= $2 AND NOT e.voted \
          GROUP BY v.id, v.community_id, v.question, v.closes_at",
-        id_list(conn, "e.elector_id")
+        joined_text(conn, "e.elector_id")
     );
     remind(conn, &sql, (at, at + VOTE_LEAD), |vote| {
         Notice::VoteClosingSoon {
@@ -138,7 +130,7 @@ fn surveys(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, ApiError
          FROM surveys s JOIN survey_audience a ON a.survey_id = s.id \
          WHERE s.status = 'open' AND s.closes_at > $1 AND s.closes_at <= $2 AND NOT a.responded \
          GROUP BY s.id, s.community_id, s.title, s.closes_at",
-        id_list(conn, "a.user_id")
+        joined_text(conn, "a.user_id")
     );
     remind(conn, &sql, (at, at + SURVEY_LEAD), |survey| {
         Notice::SurveyReminder {
@@ -164,7 +156,7 @@ fn rectifications(conn: &mut DbConnection, at: NaiveDateTime) -> Result<usize, A
          WHERE r.status = 'open' AND r.due_at > $1 AND r.due_at <= $2 \
            AND g.revoked_at IS NULL AND g.role IN ({roles}) \
          GROUP BY r.id, r.community_id, r.due_at",
-        id_list(conn, "g.user_id")
+        joined_text(conn, "g.user_id")
     );
     let window = (at - OVERDUE_LOOKBACK, at + RECTIFICATION_LEAD);
     remind(conn, &sql, window, |case| Notice::RectificationDue {
