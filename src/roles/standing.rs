@@ -6,10 +6,9 @@
 use super::Role;
 use super::permission::{Permission, granters_of};
 use crate::auth::Caller;
-use crate::db::{DbConnection, joined_text, numbered};
+use crate::db::DbConnection;
 use crate::error::ApiError;
-use crate::schema::{communities, regions, role_grants, users};
-use diesel::sql_types::{BigInt, Bool, Nullable, Text};
+use crate::schema::{communities, memberships, regions, role_grants, users};
 use diesel::prelude::*;
 use std::collections::BTreeSet;
 
@@ -86,57 +85,62 @@ fn region_admin_over(
     Ok(held > 0)
 }
 
-/// What decides a caller's standing in a community, gathered in one round trip: this runs
-/// on nearly every request, and five separate queries were most of a simple read's cost.
-#[derive(QueryableByName)]
-struct Facts {
-    #[diesel(sql_type = Bool)]
-    platform_admin: bool,
-    #[diesel(sql_type = Bool)]
-    region_admin: bool,
-    /// The roles granted here, comma-separated.
-    #[diesel(sql_type = Nullable<Text>)]
-    granted: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    membership: Option<String>,
-}
-
 /// The caller's roles in `community_id`; 404 if the community does not exist.
+///
+/// This runs on nearly every request, so it is two queries built with diesel's DSL (whose
+/// prepared statements are cached per connection, unlike `sql_query`'s, which PostgreSQL
+/// plans afresh each time): the community's region with the caller's account and membership,
+/// then every grant the caller holds.
 pub fn in_community(
     conn: &mut DbConnection,
     user_id: i64,
     community_id: i64,
 ) -> Result<Standing, ApiError> {
-    // A region admin holds a grant on the community's region or one above it, that is on a
-    // region whose id is one of the steps of the region's path `/1/5/23/`.
-    let sql = format!(
-        "SELECT COALESCE((SELECT u.is_platform_admin FROM users u WHERE u.id = $1), FALSE) \
-                  AS platform_admin, \
-                EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = $1 \
-                   AND g.role = '{region_admin}' AND g.revoked_at IS NULL \
-                   AND r.path LIKE '%/' || CAST(g.region_id AS TEXT) || '/%') AS region_admin, \
-                (SELECT {roles} FROM role_grants g WHERE g.user_id = $1 \
-                   AND g.community_id = c.id AND g.revoked_at IS NULL) AS granted, \
-                (SELECT m.status FROM memberships m WHERE m.user_id = $1 \
-                   AND m.community_id = c.id) AS membership \
-         FROM communities c JOIN regions r ON r.id = c.region_id WHERE c.id = $2",
-        region_admin = Role::RegionAdmin.as_str(),
-        roles = joined_text(conn, "g.role"),
-    );
-    let facts: Facts = diesel::sql_query(numbered(conn, &sql))
-        .bind::<BigInt, _>(user_id)
-        .bind::<BigInt, _>(community_id)
-        .get_result(conn)?;
+    let (region_path, platform_admin, membership): (String, Option<bool>, Option<String>) =
+        communities::table
+            .inner_join(regions::table)
+            .left_join(users::table.on(users::id.eq(user_id)))
+            .left_join(
+                memberships::table.on(memberships::community_id
+                    .eq(communities::id)
+                    .and(memberships::user_id.eq(user_id))),
+            )
+            .filter(communities::id.eq(community_id))
+            .select((
+                regions::path,
+                users::is_platform_admin.nullable(),
+                memberships::status.nullable(),
+            ))
+            .first(conn)?;
+    let grants: Vec<(String, Option<i64>, Option<i64>)> = role_grants::table
+        .filter(role_grants::user_id.eq(user_id))
+        .filter(role_grants::revoked_at.is_null())
+        .select((
+            role_grants::role,
+            role_grants::community_id,
+            role_grants::region_id,
+        ))
+        .load(conn)?;
+    let over_this = path_ids(&region_path);
     let mut roles = BTreeSet::new();
-    if facts.platform_admin {
+    if platform_admin == Some(true) {
         roles.insert(Role::PlatformAdmin);
     }
-    if facts.region_admin {
-        roles.insert(Role::RegionAdmin);
+    for (role, community, region) in grants {
+        let Some(role) = Role::parse(&role) else {
+            continue;
+        };
+        // Of the grants on regions, only a region admin's reaches into the communities below.
+        let applies = match (community, region) {
+            (Some(community), _) => community == community_id,
+            (None, Some(region)) => role == Role::RegionAdmin && over_this.contains(&region),
+            (None, None) => false,
+        };
+        if applies {
+            roles.insert(role);
+        }
     }
-    let granted = facts.granted.unwrap_or_default();
-    roles.extend(granted.split(',').filter_map(Role::parse));
-    match facts.membership.as_deref() {
+    match membership.as_deref() {
         Some("verified") => roles.insert(Role::Resident),
         Some("pending") => roles.insert(Role::Member),
         _ => false,
