@@ -1,20 +1,29 @@
 //! Consultation (协商议事): topics raised through the year and the timeline each leaves, a
-//! week-long vote for most, with its frozen electorate and who voted, and implementation
-//! updates (实施结果公开) for most decisions.
+//! week-long vote for most (see `votes`), and implementation updates (实施结果公开) for most
+//! decisions.
+//!
+//! The indicators district raises about twelve topics a year in an average community; the
+//! load data set raises topics until each community has closed its quota of votes, then two
+//! more that go straight to a vote still open when the year ends.
 
-use crate::dice::{Dice, days, year_end, year_start};
+use crate::dice::{Dice, days, year_end};
 use crate::people::Community;
 use crate::sink::{Sink, Table, row};
+use crate::votes;
 use chrono::NaiveDateTime;
 
 /// Topics an average community raises in a year, whatever its population.
 const TOPICS: f64 = 12.0;
 
 /// A topic's timeline as it is written.
-struct Timeline {
-    topic: i64,
-    actor: i64,
-    at: NaiveDateTime,
+pub struct Timeline {
+    pub topic: i64,
+    pub actor: i64,
+    pub at: NaiveDateTime,
+    /// The vote held on the topic, if it came to one.
+    pub vote: Option<i64>,
+    /// Where the data ends, for the load data set: an update due later has not been posted.
+    pub end: Option<NaiveDateTime>,
 }
 
 impl Timeline {
@@ -28,12 +37,16 @@ impl Timeline {
         body: Option<&str>,
         data: Option<String>,
     ) {
-        self.at = dice.after(self.at, 60, 60 * 24 * max_days);
+        let at = dice.after(self.at, 60, 60 * 24 * max_days);
+        if self.end.is_some_and(|end| at >= end) {
+            return;
+        }
+        self.at = at;
         self.now(sink, kind, body, data);
     }
 
     /// Records an event at the timeline's present.
-    fn now(&mut self, sink: &mut Sink, kind: &str, body: Option<&str>, data: Option<String>) {
+    pub fn now(&mut self, sink: &mut Sink, kind: &str, body: Option<&str>, data: Option<String>) {
         let id = sink.id(Table::TopicEvents);
         sink.add(
             Table::TopicEvents,
@@ -48,45 +61,93 @@ impl Timeline {
 }
 
 pub fn topics(sink: &mut Sink, dice: &mut Dice, community: &Community) {
-    let officers = community.officers();
-    for n in 0..dice.count(TOPICS * community.own_size) {
-        let raised = dice.between(year_start() + days(60), year_end() - days(50));
-        let residents = community.residents_at(raised);
-        let by_residents = !residents.is_empty() && dice.chance(0.4);
-        let (origin, raised_by) = if by_residents {
-            ("residents", dice.pick(residents).id)
-        } else {
-            ("staff", *dice.pick(&officers))
+    let planned = dice.count(TOPICS * community.own_size);
+    let live = community.profile.live.as_ref();
+    let mut held = 0;
+    for n in 0.. {
+        let enough = match live {
+            Some(live) => held >= live.closed_votes,
+            None => n >= planned,
         };
-        let id = sink.id(Table::Topics);
-        let mut timeline = Timeline {
-            topic: id,
-            actor: *dice.pick(&officers),
-            at: raised,
-        };
-        timeline.event(sink, dice, "raised", 1, None, None);
-        let stage = walk(sink, dice, community, &mut timeline);
-        let reason = (stage == "rejected").then_some("不属于本社区议事范围");
-        let title = format!("议题{}：小区停车位规划", n + 1);
-        sink.add(
-            Table::Topics,
-            row![
-                id,
-                community.id,
-                title,
-                "请居民共同商议。",
-                false,
-                "standard",
-                origin,
-                raised_by,
-                5_i64,
-                stage,
-                reason,
-                raised,
-                timeline.at
-            ],
-        );
+        if enough {
+            break;
+        }
+        let raised = dice.between(community.first_residents(), year_end() - days(50));
+        held += usize::from(raise(sink, dice, community, n, raised, false));
     }
+    for k in 0..live.map_or(0, |live| live.open_votes) {
+        let raised = dice.between(year_end() - days(7), year_end() - days(6));
+        raise(sink, dice, community, held + k, raised, true);
+    }
+}
+
+/// Raises topic `n` at `raised` and walks it through its stages, or (`open`) straight to a
+/// vote still open at the year's end. Returns whether it came to a vote.
+fn raise(
+    sink: &mut Sink,
+    dice: &mut Dice,
+    community: &Community,
+    n: usize,
+    raised: NaiveDateTime,
+    open: bool,
+) -> bool {
+    let officers = community.officers();
+    let residents = community.residents_at(raised);
+    let by_residents = !residents.is_empty() && dice.chance(0.4);
+    let (origin, raised_by) = if by_residents {
+        ("residents", dice.pick(residents).id)
+    } else {
+        ("staff", *dice.pick(&officers))
+    };
+    let id = sink.id(Table::Topics);
+    let mut timeline = Timeline {
+        topic: id,
+        actor: *dice.pick(&officers),
+        at: raised,
+        vote: None,
+        end: community.profile.is_live().then(year_end),
+    };
+    timeline.event(sink, dice, "raised", 1, None, None);
+    let stage = if open {
+        to_open_vote(sink, dice, community, &mut timeline)
+    } else {
+        walk(sink, dice, community, &mut timeline)
+    };
+    let reason = (stage == "rejected").then_some("不属于本社区议事范围");
+    let title = format!("议题{}：小区停车位规划", n + 1);
+    sink.add(
+        Table::Topics,
+        row![
+            id,
+            community.id,
+            title,
+            "请居民共同商议。",
+            false,
+            "standard",
+            origin,
+            raised_by,
+            5_i64,
+            stage,
+            reason,
+            raised,
+            timeline.at
+        ],
+    );
+    timeline.vote.is_some()
+}
+
+/// A topic the committee takes to a vote within days, which is still open at the year's end.
+fn to_open_vote(
+    sink: &mut Sink,
+    dice: &mut Dice,
+    community: &Community,
+    timeline: &mut Timeline,
+) -> &'static str {
+    timeline.stage(sink, dice, "proposed", "accepted", 1);
+    timeline.stage(sink, dice, "accepted", "discussion", 1);
+    timeline.stage(sink, dice, "discussion", "voting", 1);
+    votes::vote(sink, dice, community, timeline, true);
+    "voting"
 }
 
 /// Walks a topic through its stages and returns the one it ended at: one in ten rejected,
@@ -107,7 +168,7 @@ fn walk(
         return "discussion";
     }
     timeline.stage(sink, dice, "discussion", "voting", 10);
-    let quorum_met = vote(sink, dice, community, timeline);
+    let quorum_met = votes::vote(sink, dice, community, timeline, false);
     if !quorum_met {
         timeline.stage(sink, dice, "voting", "discussion", 1);
         return "discussion";
@@ -132,91 +193,4 @@ fn walk(
         return "evaluated";
     }
     "implementing"
-}
-
-/// A yes/no vote opened when the topic went to voting and closed a week later, one vote per
-/// household or per verified resident. Returns whether more than half took part.
-fn vote(sink: &mut Sink, dice: &mut Dice, community: &Community, timeline: &mut Timeline) -> bool {
-    let opens = timeline.at;
-    let closes = opens + days(7);
-    let residents = community.residents_at(opens);
-    let per_household = dice.chance(0.55);
-    let mut electors: Vec<i64> = if per_household {
-        residents.iter().map(|r| r.household).collect()
-    } else {
-        residents.iter().map(|r| r.id).collect()
-    };
-    electors.sort_unstable();
-    electors.dedup();
-    let turnout = dice.real(0.4, 0.7) + 0.25 * (community.quality - 0.7) / 0.3;
-    let id = sink.id(Table::Votes);
-    timeline.now(sink, "vote_opened", None, None);
-    let mut cast = 0_i64;
-    for &elector in &electors {
-        let voted = dice.chance(turnout);
-        let channel = voted.then(|| match dice.real(0.0, 1.0) {
-            r if r < 0.85 => "app",
-            r if r < 0.95 => "paper",
-            _ => "proxy",
-        });
-        cast += i64::from(voted);
-        sink.add(Table::VoteElectors, row![id, elector, voted, channel]);
-    }
-    let size = electors.len() as i64;
-    let quorum_met = 2 * cast > size;
-    let result = tally(dice, size, cast, quorum_met);
-    let electorate = if per_household {
-        "households"
-    } else {
-        "residents"
-    };
-    sink.add(
-        Table::Votes,
-        row![
-            id,
-            community.id,
-            timeline.topic,
-            "是否同意该方案？",
-            "yes_no",
-            r#"["同意","反对","弃权"]"#,
-            1_i64,
-            electorate,
-            "closed",
-            opens,
-            closes,
-            1_i64,
-            2_i64,
-            1_i64,
-            2_i64,
-            false,
-            false,
-            false,
-            size,
-            opens,
-            closes,
-            result,
-            timeline.actor,
-            opens - days(1),
-            closes
-        ],
-    );
-    timeline.at = closes;
-    timeline.now(sink, "vote_closed", None, None);
-    quorum_met
-}
-
-/// The sealed result, as the vote's close writes it: most ballots agree.
-fn tally(dice: &mut Dice, size: i64, cast: i64, quorum_met: bool) -> String {
-    let yes = cast * dice.int(55, 90) / 100;
-    let no = (cast - yes) * dice.int(40, 90) / 100;
-    let abstain = cast - yes - no;
-    let passed = 2 * yes > cast;
-    let (winners, outcome) = match (quorum_met, passed) {
-        (false, _) => ("[]", "no_quorum"),
-        (true, true) => ("[0]", "passed"),
-        (true, false) => ("[]", "not_passed"),
-    };
-    format!(
-        r#"{{"electorate_size":{size},"ballots_cast":{cast},"quorum_met":{quorum_met},"counts":[{{"option":0,"label":"同意","votes":{yes}}},{{"option":1,"label":"反对","votes":{no}}},{{"option":2,"label":"弃权","votes":{abstain}}}],"winners":{winners},"outcome":"{outcome}","official":true}}"#
-    )
 }

@@ -1,11 +1,33 @@
-//! Seeded randomness and the year 2026 as Beijing counts it. The same seed and scale give the
-//! same district on every run, so two benchmark runs compute over identical data.
+//! Seeded randomness and the year the data covers, as Beijing counts it. The same seed and
+//! scale give the same district on every run, so two benchmark runs compute over identical
+//! data.
 
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, TimeDelta};
 use rand::rngs::StdRng;
 use rand::seq::index;
 use rand::{Rng, SeedableRng};
+use std::sync::OnceLock;
 use wushe::calendar::day_start_utc;
+
+/// The (Beijing) day after the data's year: 2027-01-01 for the indicators district, so its
+/// year is 2026; the load data set ends where its run began (see `main`). Set once, before
+/// anything is generated, and read everywhere a row needs a date.
+static YEAR_END: OnceLock<NaiveDate> = OnceLock::new();
+
+pub fn set_year_end(date: NaiveDate) {
+    // A second setting could only come from a second generation in one process; keep the first.
+    let _ = YEAR_END.set(date);
+}
+
+fn end_date() -> NaiveDate {
+    *YEAR_END.get_or_init(|| NaiveDate::from_ymd_opt(2027, 1, 1).unwrap_or(NaiveDate::MIN))
+}
+
+fn start_date() -> NaiveDate {
+    end_date()
+        .checked_sub_months(Months::new(12))
+        .unwrap_or(NaiveDate::MIN)
+}
 
 /// The first instant of local (Beijing) `year-month-day`, in UTC as stored.
 pub fn local_day(year: i32, month: u32, day: u32) -> NaiveDateTime {
@@ -13,13 +35,25 @@ pub fn local_day(year: i32, month: u32, day: u32) -> NaiveDateTime {
     day_start_utc(date)
 }
 
-/// The activity year: 2026-01-01 00:00 to 2027-01-01 00:00 Beijing time.
+/// The data's year: a year to the day up to [`year_end`], from midnight Beijing time.
 pub fn year_start() -> NaiveDateTime {
-    local_day(2026, 1, 1)
+    day_start_utc(start_date())
 }
 
 pub fn year_end() -> NaiveDateTime {
-    local_day(2027, 1, 1)
+    day_start_utc(end_date())
+}
+
+/// The first instant of the day `months` months into the year (January 1st, April 1st...
+/// for the indicators district).
+pub fn months_in(months: u32) -> NaiveDateTime {
+    let date = start_date().checked_add_months(Months::new(months));
+    day_start_utc(date.unwrap_or(NaiveDate::MAX))
+}
+
+/// The calendar year most of the data falls in, which period reports name: 2026.
+pub fn period_year() -> i32 {
+    end_date().pred_opt().unwrap_or(NaiveDate::MIN).year()
 }
 
 pub fn days(n: i64) -> TimeDelta {

@@ -1,13 +1,14 @@
-//! The district: a province → city → district → five streets, and 100 communities on them
-//! (the fifth street is a township of 20 villages), each filled with a year of activity and
-//! committed on its own.
+//! The district: a province → city → district → five streets, and the profile's communities
+//! on them (100 for the indicators, 20 for the load data set; those on the fifth street, a
+//! township, are villages), each filled with a year of activity and committed on its own.
 
 use crate::dice::{Dice, days, year_start};
-use crate::people::{self, Community};
+use crate::ledger::Book;
+use crate::people::{self, Community, RESIDENTS_PER_SIZE};
+use crate::profile::Profile;
 use crate::sink::{NULL, Sink, Table, row};
-use crate::{consultation, feedback, fund, societies, volunteering, wishes};
+use crate::{consultation, feedback, fund, shop, societies, surveys, volunteering, wishes};
 
-const COMMUNITIES: usize = 100;
 const STREETS: [&str; 5] = [
     "岳麓街道",
     "望月湖街道",
@@ -16,25 +17,34 @@ const STREETS: [&str; 5] = [
     "莲花镇",
 ];
 
-pub fn generate(sink: &mut Sink, dice: &mut Dice, scale: f64) -> Result<(), String> {
+pub fn generate(
+    sink: &mut Sink,
+    dice: &mut Dice,
+    profile: &'static Profile,
+    scale: f64,
+) -> Result<(), String> {
     let (streets, region_admin) = regions(sink, dice);
     sink.commit()?;
     let mut street_organisations: Vec<Vec<i64>> = vec![Vec::new(); streets.len()];
-    for n in 0..COMMUNITIES {
+    let planned = planned_sizes(dice, profile, streets.len());
+    for n in 0..profile.communities {
         let street = n % streets.len();
         let rural = street == streets.len() - 1;
-        // Villages are smaller and quieter than urban communities.
-        let own_size = if rural {
-            dice.real(0.35, 0.7)
-        } else {
-            dice.real(0.7, 1.45)
+        let own_size = match &planned {
+            Some(sizes) => sizes[n],
+            None => own_size(dice, rural),
         };
         let mut community = Community {
             id: sink.id(Table::Communities),
+            profile,
             rural,
             size: scale * own_size,
             own_size,
             quality: dice.real(0.7, 0.99),
+            time_bank: profile
+                .live
+                .as_ref()
+                .is_some_and(|live| dice.chance(live.time_bank_share)),
             region_admin,
             admins: Vec::new(),
             staff: Vec::new(),
@@ -48,21 +58,59 @@ pub fn generate(sink: &mut Sink, dice: &mut Dice, scale: f64) -> Result<(), Stri
         let organisations =
             societies::organisations(sink, dice, &community, &mut street_organisations[street]);
         societies::members(sink, dice, &community, &organisations);
-        let served = volunteering::activities(sink, dice, &community);
-        let confirmed = wishes::wishes(sink, dice, &community);
+        let mut book = Book::new(community.id, profile.is_live());
+        let served = volunteering::activities(sink, dice, &community, &mut book);
+        let confirmed = wishes::wishes(sink, dice, &community, &mut book);
         feedback::ratings(sink, dice, &community, &served, &confirmed);
         consultation::topics(sink, dice, &community);
-        feedback::surveys(sink, dice, &community);
-        fund::donations(sink, dice, &community);
-        fund::projects(sink, dice, &community, &organisations, &confirmed);
+        surveys::surveys(sink, dice, &community);
+        fund::donations(sink, dice, &community, &mut book);
+        fund::projects(
+            sink,
+            dice,
+            &community,
+            &organisations,
+            &confirmed,
+            &mut book,
+        );
         let areas = societies::manual_values(sink, dice, &community);
+        let shop = profile
+            .live
+            .as_ref()
+            .map(|live| shop::open(sink, dice, &community, live, &mut book));
+        book.close(sink);
+        if let Some(shop) = shop {
+            shop.stock(sink);
+        }
         record(sink, &community, &streets[street], n, areas);
         sink.commit()?;
-        if (n + 1) % 10 == 0 {
+        if (n + 1) % 10 == 0 || profile.is_live() {
             eprintln!("{} communities written", n + 1);
         }
     }
     Ok(())
+}
+
+/// Villages are smaller and quieter than urban communities.
+fn own_size(dice: &mut Dice, rural: bool) -> f64 {
+    if rural {
+        dice.real(0.35, 0.7)
+    } else {
+        dice.real(0.7, 1.45)
+    }
+}
+
+/// The load data set draws every community's size first and scales them to its resident
+/// target, so that twenty draws cannot move the total by several percent; the indicators
+/// district draws each as it comes (`None`), as it always has, so its rows stay the same.
+fn planned_sizes(dice: &mut Dice, profile: &Profile, streets: usize) -> Option<Vec<f64>> {
+    let live = profile.live.as_ref()?;
+    let drawn: Vec<f64> = (0..profile.communities)
+        .map(|n| own_size(dice, n % streets == streets - 1))
+        .collect();
+    let wanted = live.residents / RESIDENTS_PER_SIZE;
+    let factor = wanted / drawn.iter().sum::<f64>();
+    Some(drawn.into_iter().map(|size| size * factor).collect())
 }
 
 /// A region, with its materialised path (`/1/2/3/`).

@@ -2,9 +2,12 @@
 //! the ledger), and micro-governance projects with the societies that took part in each.
 
 use crate::dice::{Dice, days, year_end, year_start};
+use crate::ledger::{About, Book, Posted, Then, Tx};
 use crate::people::Community;
 use crate::sink::{NULL, Sink, Table, row};
 use crate::wishes::Confirmed;
+use chrono::NaiveDateTime;
+use wushe::ledger::{Asset, Holder, Posting, SystemAccount, TxKind};
 
 const SOCIETIES: [&str; 4] = [
     "social_organisation",
@@ -17,7 +20,7 @@ const DONATIONS: f64 = 36.0;
 const PROJECTS: f64 = 5.0;
 
 /// Money donations enter the fund through the ledger; goods are recorded with their value.
-pub fn donations(sink: &mut Sink, dice: &mut Dice, community: &Community) {
+pub fn donations(sink: &mut Sink, dice: &mut Dice, community: &Community, book: &mut Book) {
     let officers = community.officers();
     for _ in 0..dice.count(DONATIONS * community.size) {
         let id = sink.id(Table::FundDonations);
@@ -31,58 +34,51 @@ pub fn donations(sink: &mut Sink, dice: &mut Dice, community: &Community) {
         };
         let amount = 100 * dice.int(50, 5000);
         let money = dice.chance(0.85);
-        let transaction = money.then(|| {
-            let memo = format!("公益基金捐赠（第 {id} 号）");
-            ledger_transaction(
-                sink,
-                community.id,
-                "donation",
-                &memo,
-                ("fund_donation", id),
-                recorded_by,
-                recorded,
-            )
-        });
         let (kind, goods) = if money {
             ("money", None)
         } else {
             ("goods", Some("米面油若干"))
         };
-        sink.add(
-            Table::FundDonations,
-            row![
-                id,
-                community.id,
-                donor_kind,
-                donor,
-                name,
-                dice.chance(0.2),
-                kind,
-                amount,
-                goods,
-                recorded_by,
-                recorded,
-                transaction
-            ],
-        );
+        let (community_id, anonymous) = (community.id, dice.chance(0.2));
+        let write = move |sink: &mut Sink, posted: Option<Posted>| {
+            sink.add(
+                Table::FundDonations,
+                row![
+                    id,
+                    community_id,
+                    donor_kind,
+                    donor,
+                    name,
+                    anonymous,
+                    kind,
+                    amount,
+                    goods,
+                    recorded_by,
+                    recorded,
+                    posted.map(|p| p.id)
+                ],
+            );
+            None
+        };
+        if !money {
+            write(sink, None);
+            continue;
+        }
+        let tx = Tx {
+            at: recorded,
+            kind: TxKind::Donation,
+            memo: format!("公益基金捐赠（第 {id} 号）"),
+            about: About::Known("fund_donation", id),
+            reverses: None,
+            by: Some(recorded_by),
+            postings: fund_transfer(SystemAccount::Donations, SystemAccount::Fund, amount),
+        };
+        book.post(sink, tx, Then::new(write));
     }
 }
 
-fn ledger_transaction(
-    sink: &mut Sink,
-    community: i64,
-    kind: &str,
-    memo: &str,
-    (ref_type, ref_id): (&str, i64),
-    by: i64,
-    at: chrono::NaiveDateTime,
-) -> i64 {
-    let id = sink.id(Table::LedgerTransactions);
-    sink.add(
-        Table::LedgerTransactions,
-        row![id, community, kind, memo, ref_type, ref_id, by, at],
-    );
-    id
+fn fund_transfer(from: SystemAccount, to: SystemAccount, fen: i64) -> Vec<Posting> {
+    Posting::transfer(Holder::System(from), Holder::System(to), Asset::Money, fen).to_vec()
 }
 
 /// Projects run by an approved organisation, each recording the societies that took part:
@@ -94,6 +90,7 @@ pub fn projects(
     community: &Community,
     organisations: &[i64],
     confirmed: &[Confirmed],
+    book: &mut Book,
 ) {
     let officers = community.officers();
     for n in 0..dice.count(PROJECTS * community.size) {
@@ -103,7 +100,8 @@ pub fn projects(
         let started = dice.after(decided, 60 * 24, 60 * 24 * 10);
         let completed = dice
             .chance(0.5)
-            .then(|| dice.after(started, 60 * 24 * 10, 60 * 24 * 40));
+            .then(|| dice.after(started, 60 * 24 * 10, 60 * 24 * 40))
+            .and_then(|at| community.by_end(at));
         let status = if completed.is_some() {
             "completed"
         } else {
@@ -138,32 +136,36 @@ pub fn projects(
             }
         }
         if dice.chance(0.7) {
-            disburse(sink, dice, community, (NULL, Some(id)), budget / 2, started);
+            let project = (NULL, Some(id));
+            disburse(sink, dice, community, book, project, (budget / 2, started));
         }
     }
     for wish in confirmed {
         if dice.chance(0.2) {
             let amount = 100 * dice.int(20, 500);
+            let wish_paid = (Some(wish.id), NULL);
             disburse(
                 sink,
                 dice,
                 community,
-                (Some(wish.id), NULL),
-                amount,
-                wish.confirmed_at,
+                book,
+                wish_paid,
+                (amount, wish.confirmed_at),
             );
         }
     }
 }
 
-/// A payment two different officers approve; one in ten is still waiting for the second.
+/// A payment two different officers approve; one in ten is still waiting for the second, as
+/// is one the fund cannot cover when the second approves (the service refuses the approval)
+/// and one whose approvals were not due by the data's end.
 fn disburse(
     sink: &mut Sink,
     dice: &mut Dice,
     community: &Community,
+    book: &mut Book,
     (wish, project): (Option<i64>, Option<i64>),
-    amount: i64,
-    at: chrono::NaiveDateTime,
+    (amount, at): (i64, NaiveDateTime),
 ) {
     let officers = community.officers();
     let id = sink.id(Table::FundDisbursements);
@@ -171,39 +173,46 @@ fn disburse(
     let (first, second) = (officers[approvers[0]], officers[approvers[1]]);
     let first_at = dice.after(at, 60, 60 * 24 * 2);
     let second_at = dice.after(first_at, 60, 60 * 24 * 2);
-    let requested_by = first;
-    let (status, second, second_at, transaction) = if dice.chance(0.9) {
-        let memo = "公益基金拨付：项目与心愿";
-        let tx = ledger_transaction(
-            sink,
-            community.id,
-            "disbursement",
-            memo,
-            ("fund_disbursement", id),
-            second,
-            second_at,
+    let first_at = community.by_end(first_at);
+    let community_id = community.id;
+    let write = move |sink: &mut Sink, posted: Option<Posted>| {
+        let (status, second, second_at) = match posted {
+            Some(_) => ("approved", Some(second), Some(second_at)),
+            None => ("pending", None, None),
+        };
+        sink.add(
+            Table::FundDisbursements,
+            row![
+                id,
+                community_id,
+                wish,
+                project,
+                amount,
+                "公益基金拨付",
+                status,
+                first,
+                at,
+                first_at.map(|_| first),
+                first_at,
+                second,
+                second_at,
+                posted.map(|p| p.id)
+            ],
         );
-        ("approved", Some(second), Some(second_at), Some(tx))
-    } else {
-        ("pending", None, None, None)
+        None
     };
-    sink.add(
-        Table::FundDisbursements,
-        row![
-            id,
-            community.id,
-            wish,
-            project,
-            amount,
-            "公益基金拨付",
-            status,
-            requested_by,
-            at,
-            first,
-            first_at,
-            second,
-            second_at,
-            transaction
-        ],
-    );
+    if !dice.chance(0.9) || community.by_end(second_at).is_none() {
+        write(sink, None);
+        return;
+    }
+    let tx = Tx {
+        at: second_at,
+        kind: TxKind::Disbursement,
+        memo: "公益基金拨付：项目与心愿".to_owned(),
+        about: About::Known("fund_disbursement", id),
+        reverses: None,
+        by: Some(second),
+        postings: fund_transfer(SystemAccount::Fund, SystemAccount::Disbursements, amount),
+    };
+    book.post(sink, tx, Then::new(write));
 }

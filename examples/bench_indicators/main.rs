@@ -1,7 +1,9 @@
 //! A district's year of activity, written straight to the database: the data generator for
-//! `scripts/bench-indicators`, which then times `wushe compute-indicators` over it.
+//! `scripts/bench-indicators`, which then times `wushe compute-indicators` over it, and (with
+//! `PROFILE=load`) for the load benchmark `scripts/bench` (issue 10).
 //!
 //!   DATABASE_URL=sqlite:///tmp/d.db SCALE=4 SEED=2026 target/release/examples/bench_indicators
+//!   DATABASE_URL=sqlite:///tmp/l.db PROFILE=load target/release/examples/bench_indicators
 //!
 //! Migrates the database in `DATABASE_URL` (it must hold no users yet), then writes a
 //! province → city → district → five streets, 100 communities (80 urban, 20 villages) and
@@ -15,6 +17,27 @@
 //! number of topics, votes and surveys stay as they are (each vote's electorate and each
 //! survey's responses grow). The same `SEED` (default 2026) gives the same rows.
 //!
+//! `PROFILE=load` writes the data set a load test drives the service over, as the service
+//! itself would have written it: 20 communities (16 urban, 4 villages) with 60,000 verified
+//! residents, the year up to today (Beijing; `UNTIL=YYYY-MM-DD` names another end, for the
+//! same rows again), about 1,000,000 ledger entries on valid per-community hash chains
+//! (points and time credits for settled activities, points for confirmed wishes, staff
+//! adjustments, redemptions in each community's rewards shop and a few refunds, the charity
+//! fund's money), 50,000 wishes with a few thousand still open, 10 votes per community (8
+//! closed with their ballots, 2 open for a fortnight), 100,000 survey responses (the fifth
+//! survey of each community still open), and the points rules, credit rules, ballots and
+//! survey audiences the service needs to act on them. `SCALE` (it may be fractional here,
+//! e.g. 0.05 for a quick check) multiplies the people and all they do, as for the district.
+//! The same `SEED` and `UNTIL` give the same rows, on either backend.
+//!
+//! What a load driver finds there: communities 1–20 (5, 10, 15 and 20 are villages); their
+//! verified residents in `memberships` (status `verified`), their officers in `role_grants`
+//! (`community_admin`, `community_staff`, not revoked); six items in each shop
+//! (`reward_items`, 20 to 300 points, stock about 99,000 each); points balances in
+//! `ledger_accounts` (kind `personal`); the open votes and the open survey by their status,
+//! with who may still answer in `vote_electors` (`voted` false; a household's id where the
+//! vote is per household) and `survey_audience` (`responded` false).
+//!
 //! Prints the rows per table and the load time, ending with a line the script reads:
 //! `loaded <rows> rows in <seconds> s`.
 
@@ -23,30 +46,48 @@ mod dice;
 mod district;
 mod feedback;
 mod fund;
+mod ledger;
 mod people;
+mod profile;
+mod shop;
 mod sink;
 mod societies;
+mod surveys;
 mod volunteering;
+mod votes;
 mod wishes;
 
 use diesel::connection::SimpleConnection;
 use diesel::{QueryableByName, RunQueryDsl};
+use profile::Profile;
 use sink::{Sink, Table};
+use std::str::FromStr;
 use std::time::{Duration, Instant};
 use wushe::db::{DatabaseTarget, Db, DbConnection, run_migrations};
 
-fn setting(name: &str, default: u64) -> Result<u64, String> {
+fn setting<T: FromStr>(name: &str, default: T, what: &str) -> Result<T, String> {
     match std::env::var(name) {
-        Ok(value) => value
-            .parse()
-            .map_err(|_| format!("{name} must be a whole number")),
+        Ok(value) => value.parse().map_err(|_| format!("{name} must be {what}")),
         Err(_) => Ok(default),
     }
 }
 
 fn main() -> Result<(), String> {
     let url = std::env::var("DATABASE_URL").map_err(|_| "DATABASE_URL is not set")?;
-    let (scale, seed) = (setting("SCALE", 1)?, setting("SEED", 2026)?);
+    let profile = Profile::from_env()?;
+    let scale: f64 = setting("SCALE", 1.0, "a positive number")?;
+    let seed: u64 = setting("SEED", 2026, "a whole number")?;
+    if !(scale > 0.0 && scale.is_finite()) || (!profile.is_live() && scale.fract() != 0.0) {
+        return Err(
+            "SCALE must be a positive whole number (a positive number with PROFILE=load)".into(),
+        );
+    }
+    if profile.is_live() {
+        // The load data set's year ends today, so that its open votes and surveys are still
+        // open when the test runs (the indicators district's year is 2026).
+        let today = wushe::calendar::local(wushe::db::now()).date();
+        dice::set_year_end(setting("UNTIL", today, "a date (YYYY-MM-DD)")?);
+    }
     let db = Db::connect(&DatabaseTarget::parse(&url)?, 1, Duration::from_secs(30))?;
     let mut pooled = db
         .get()
@@ -65,7 +106,7 @@ fn main() -> Result<(), String> {
 
     let started = Instant::now();
     let mut sink = Sink::new(conn);
-    district::generate(&mut sink, &mut dice::Dice::new(seed), scale as f64)?;
+    district::generate(&mut sink, &mut dice::Dice::new(seed), profile, scale)?;
     let counts = sink.counts();
     let loaded = started.elapsed().as_secs_f64();
 
@@ -74,10 +115,14 @@ fn main() -> Result<(), String> {
     let settled = started.elapsed().as_secs_f64();
 
     let total: u64 = counts.iter().map(|(_, rows)| rows).sum();
-    for (table, rows) in &counts {
+    // Tables the profile leaves empty are not listed.
+    for (table, rows) in counts.iter().filter(|(_, rows)| *rows > 0) {
         println!("{:<26} {rows:>10}", table.name());
     }
-    println!("scale {scale}, seed {seed}; statistics gathered in {settled:.1} s");
+    println!(
+        "profile {}, scale {scale}, seed {seed}; statistics gathered in {settled:.1} s",
+        profile.name
+    );
     println!("loaded {total} rows in {loaded:.1} s");
     Ok(())
 }

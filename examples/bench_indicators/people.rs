@@ -3,6 +3,7 @@
 //! residents who registered as volunteers.
 
 use crate::dice::{Dice, days, minutes, year_end, year_start};
+use crate::profile::Profile;
 use crate::sink::{NULL, Sink, Table, row};
 use chrono::NaiveDateTime;
 
@@ -10,6 +11,10 @@ use chrono::NaiveDateTime;
 /// multiplies these (see `district`).
 const HOUSEHOLDS: f64 = 470.0;
 const RESIDENTS_PER_HOUSEHOLD: f64 = 2.1;
+/// Share of applicants whom staff verify (a few are rejected, some still pending).
+const VERIFIED: f64 = 0.92;
+/// Verified residents of a community of size 1, on average.
+pub const RESIDENTS_PER_SIZE: f64 = HOUSEHOLDS * RESIDENTS_PER_HOUSEHOLD * VERIFIED;
 /// A grid (网格) is drawn around this many households.
 const HOUSEHOLDS_PER_GRID: usize = 80;
 
@@ -29,6 +34,7 @@ pub struct Resident {
 /// What the rest of the generator needs to know about a community.
 pub struct Community {
     pub id: i64,
+    pub profile: &'static Profile,
     pub rural: bool,
     /// How much happens here: scale times the community's own size.
     pub size: f64,
@@ -37,6 +43,8 @@ pub struct Community {
     pub own_size: f64,
     /// How well it is run, 0.70–0.99: drives satisfaction, turnout and fulfilment.
     pub quality: f64,
+    /// Whether it runs a time bank (load data set only): settlements deposit time credits.
+    pub time_bank: bool,
     /// The district's civil-affairs officer, who appoints staff and approves manual values.
     pub region_admin: i64,
     pub admins: Vec<i64>,
@@ -54,6 +62,25 @@ impl Community {
     /// The admins and staff: who reviews, records and approves.
     pub fn officers(&self) -> Vec<i64> {
         self.admins.iter().chain(&self.staff).copied().collect()
+    }
+
+    /// When its residents began to register: households in the first two months, residents
+    /// from then on (see [`Profile::history_days`]).
+    pub fn settled_from(&self) -> NaiveDateTime {
+        year_start() - days(self.profile.history_days)
+    }
+
+    /// When the first residents could be verified, and the earliest anything they start
+    /// (a wish, a topic) may happen: never before the year.
+    pub fn first_residents(&self) -> NaiveDateTime {
+        (self.settled_from() + days(60)).max(year_start())
+    }
+
+    /// `at`, if it has happened when the data ends. The load data set's year ends now, so
+    /// nothing after it has happened yet; the indicators district's stories run on past its
+    /// year, as they always have.
+    pub fn by_end(&self, at: NaiveDateTime) -> Option<NaiveDateTime> {
+        (!self.profile.is_live() || at < year_end()).then_some(at)
     }
 
     /// The residents verified before `at`.
@@ -112,7 +139,8 @@ fn households(sink: &mut Sink, dice: &mut Dice, community: &mut Community) {
             format!("{}单元", i / 12 % 2 + 1),
         );
         let room = format!("{}", (i % 12 / 2 + 1) * 100 + i % 2 + 1);
-        let at = dice.between(year_start(), year_start() + days(60));
+        let from = community.settled_from();
+        let at = dice.between(from, from + days(60));
         sink.add(
             Table::Households,
             row![id, community.id, grid, building, unit, room, at],
@@ -179,7 +207,7 @@ fn residents(sink: &mut Sink, dice: &mut Dice, community: &mut Community) {
     for _ in 0..count {
         let household = dice.pick(&community.households);
         let (household, grid) = (household.id, household.grid);
-        let applied = dice.between(year_start() + days(60), year_end() - days(1));
+        let applied = dice.between(community.settled_from() + days(60), year_end() - days(1));
         let id = user(sink, dice, "居民", applied);
         let membership = sink.id(Table::Memberships);
         let decided_by = *dice.pick(&officers);
@@ -188,7 +216,7 @@ fn residents(sink: &mut Sink, dice: &mut Dice, community: &mut Community) {
             .min(year_end() - minutes(1));
         let address = format!("户{household}");
         let roll = dice.real(0.0, 1.0);
-        let (status, decided_by, decided_at, reason) = if roll < 0.92 {
+        let (status, decided_by, decided_at, reason) = if roll < VERIFIED {
             ("verified", Some(decided_by), Some(decided), None)
         } else if roll < 0.95 {
             (

@@ -2,7 +2,7 @@
 //! street) and their members, its social workers' qualifications, and the manual indicator
 //! values the district approved for the year.
 
-use crate::dice::{Dice, days, local_day, year_end, year_start};
+use crate::dice::{Dice, days, local_day, months_in, period_year, year_end, year_start};
 use crate::people::Community;
 use crate::sink::{NULL, Sink, Table, row};
 
@@ -114,8 +114,9 @@ pub fn members(sink: &mut Sink, dice: &mut Dice, community: &Community, organisa
         }
     }
 }
-/// Facility and activity-room areas and criminal cases for the year, entered by staff in
-/// December and approved by the district: most communities meet the area thresholds
+/// Facility and activity-room areas and criminal cases for the calendar year, entered by staff
+/// in the year's last month (December for the indicators district) and approved by the
+/// district: most communities meet the area thresholds
 /// (600 m² urban, 300 m² rural) and seven in ten had no criminal case. Returns the two
 /// areas, which the community's own record repeats.
 pub fn manual_values(sink: &mut Sink, dice: &mut Dice, community: &Community) -> (i64, i64) {
@@ -126,7 +127,14 @@ pub fn manual_values(sink: &mut Sink, dice: &mut Dice, community: &Community) ->
     };
     let room = facility * dice.int(35, 65) / 100;
     let cases = if dice.chance(0.7) { 0 } else { dice.int(1, 4) };
-    let entered = dice.between(local_day(2026, 12, 15), local_day(2026, 12, 25));
+    let last_month = months_in(11);
+    let entered = dice.between(last_month + days(14), last_month + days(24));
+    let year = period_year();
+    let (period, from, to) = (
+        year.to_string(),
+        local_day(year, 1, 1),
+        local_day(year + 1, 1, 1),
+    );
     let decided = dice.after(entered, 60, 60 * 24 * 3);
     let entered_by = community
         .staff
@@ -145,9 +153,9 @@ pub fn manual_values(sink: &mut Sink, dice: &mut Dice, community: &Community) ->
                 id,
                 community.id,
                 key,
-                "2026",
-                year_start(),
-                year_end(),
+                period.as_str(),
+                from,
+                to,
                 value * 10_000,
                 "现场核查记录",
                 "approved",
