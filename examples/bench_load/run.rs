@@ -101,17 +101,20 @@ pub async fn run(args: RunArgs) -> Result<(), String> {
         (Mode::Peak, _) => None,
     };
     let api = Api::new(&fx.base, args.connections)?;
-    let db = Db::connect(
-        &DatabaseTarget::parse(&fx.database_url)?,
-        2,
-        Duration::from_secs(60),
-    )?;
     let s = args.scenario.as_str();
     let (needs_vote, needs_survey) = (matches!(s, "e" | "g"), matches!(s, "f" | "g"));
     let (needs_activity, needs_shop) = (matches!(s, "c" | "g"), matches!(s, "d" | "g"));
+    // The database, for the topics of votes and the end of activities only.
+    let db = if needs_vote || needs_activity {
+        let target = DatabaseTarget::parse(&fx.database_url)?;
+        Some(Db::connect(&target, 2, Duration::from_secs(60))?)
+    } else {
+        None
+    };
+    let db = db.as_ref();
 
     let votes = if needs_vote {
-        Some(prepare::open_votes(&api, &db, &fx).await?)
+        Some(prepare::open_votes(&api, db, &fx).await?)
     } else {
         None
     };
@@ -203,7 +206,7 @@ pub async fn run(args: RunArgs) -> Result<(), String> {
         let activities = Arc::try_unwrap(scenario)
             .map_err(|_| "the scenario is still in use".to_owned())?
             .into_activities();
-        let (took, credited) = prepare::settle(&api, &db, &fx, &activities, began).await?;
+        let (took, credited) = prepare::settle(&api, db, &fx, &activities, began).await?;
         extra.insert("settle_ms".into(), json!(ms(took)));
         extra.insert("settled".into(), json!(credited));
     }
@@ -220,6 +223,9 @@ pub async fn run(args: RunArgs) -> Result<(), String> {
     if let Some(r) = rate {
         out.insert("target_rate".into(), json!(r));
     }
+    // Peak mode times each operation from when it was sent; rate mode from when it was due.
+    let from = if rate.is_some() { "due" } else { "sent" };
+    out.insert("timed_from".into(), json!(from));
     out.extend(tally.report(elapsed));
     out.extend(extra);
     println!("{}", Value::Object(out));
