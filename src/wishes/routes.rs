@@ -62,9 +62,7 @@ async fn list_wishes(
             let reader = reader(conn, caller.as_ref(), community_id)?;
             let as_reader = reader.as_ref().map(|(id, s)| (*id, s));
             let rows = store::list(conn, community_id, as_reader, &filter, page)?;
-            rows.into_iter()
-                .map(|row| store::view(conn, row, as_reader.map(|r| r.1), as_reader.map(|r| r.0)))
-                .collect::<Result<Vec<_>, _>>()
+            store::views(conn, rows, as_reader.map(|r| r.1), as_reader.map(|r| r.0))
         })
         .await?;
     Ok(HttpResponse::Ok().json(Paged::from_rows(views, page, |w| w.id)))

@@ -8,6 +8,7 @@ use crate::roles::{Permission, Standing};
 use crate::schema::{grids, memberships, users, wish_claims as claims, wishes};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = wishes)]
@@ -132,15 +133,59 @@ pub fn view(
     user_id: Option<i64>,
 ) -> Result<WishView, ApiError> {
     let claim = live_claim(conn, wish.id)?;
+    let grid_name = match wish.grid_id {
+        Some(grid) => Some(grids::table.find(grid).select(grids::name).first(conn)?),
+        None => None,
+    };
+    view_with(conn, wish, (claim, grid_name), standing, user_id)
+}
+
+/// The views of a page of wishes, with their live claims and grid names read in one query
+/// each rather than two per wish.
+pub fn views(
+    conn: &mut DbConnection,
+    rows: Vec<WishRow>,
+    standing: Option<&Standing>,
+    user_id: Option<i64>,
+) -> Result<Vec<WishView>, ApiError> {
+    let ids: Vec<i64> = rows.iter().map(|w| w.id).collect();
+    let mut live: HashMap<i64, ClaimRow> = claims::table
+        .filter(claims::wish_id.eq_any(&ids))
+        .filter(claims::status.ne("released"))
+        .select(ClaimRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|claim| (claim.wish_id, claim))
+        .collect();
+    let grid_ids: Vec<i64> = rows.iter().filter_map(|w| w.grid_id).collect();
+    let grid_names: HashMap<i64, String> = grids::table
+        .filter(grids::id.eq_any(&grid_ids))
+        .select((grids::id, grids::name))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    rows.into_iter()
+        .map(|wish| {
+            let claim = live.remove(&wish.id);
+            let grid_name = wish.grid_id.and_then(|g| grid_names.get(&g).cloned());
+            view_with(conn, wish, (claim, grid_name), standing, user_id)
+        })
+        .collect()
+}
+
+/// A wish as `standing` may see it, given its live claim and its grid's name.
+fn view_with(
+    conn: &mut DbConnection,
+    wish: WishRow,
+    (claim, grid_name): (Option<ClaimRow>, Option<String>),
+    standing: Option<&Standing>,
+    user_id: Option<i64>,
+) -> Result<WishView, ApiError> {
     let private = match (standing, user_id) {
         (Some(standing), Some(user_id)) => sees_requester(standing, &wish, claim.as_ref(), user_id),
         _ => false,
     };
     let staff = standing.is_some_and(|s| s.require(Permission::ManageWishes).is_ok());
-    let grid_name = match wish.grid_id {
-        Some(grid) => Some(grids::table.find(grid).select(grids::name).first(conn)?),
-        None => None,
-    };
     let claim = match claim {
         Some(claim) => Some(ClaimSummary {
             claimant_name: claimant_name(conn, &claim)?,
