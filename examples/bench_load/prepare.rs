@@ -12,6 +12,7 @@ use diesel::prelude::*;
 use futures_util::stream::{self, StreamExt};
 use reqwest::Method;
 use serde_json::{Value, json};
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 use wushe::db::{Db, DbConnection, numbered, write_tx};
 use wushe::seed::crowd;
@@ -140,17 +141,30 @@ pub struct Activity {
 }
 
 /// Per community, an activity starting in 25 minutes (check-in opens 30 minutes before the
-/// start, so at once), which the first `participants[c]` residents sign up to through the
-/// API (`connections` at a time), and a check-in code for each from its organiser.
+/// start, so at once), which the first `participants[c]` residents free at the time sign up
+/// to through the API (`connections` at a time), and a check-in code for each from its
+/// organiser.
 pub async fn open_activities(
     api: &Api,
+    db: Option<&Db>,
     fx: &Fixture,
     participants: &[usize],
     connections: usize,
 ) -> Result<Vec<Activity>, String> {
-    let mut activities = Vec::new();
+    let db = db.ok_or("opening activities needs the database")?;
+    let window = (wushe::db::now(), wushe::db::now() + TimeDelta::minutes(150));
+    let busy: HashSet<i64> = db
+        .run(move |conn| Ok(busy(conn, window)?))
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let started = Instant::now();
+    let mut activities: Vec<Activity> = Vec::new();
     for (c, &wanted) in fx.communities.iter().zip(participants) {
-        let n = wanted.min(c.residents.len()).min(MAX_CAPACITY);
+        let chosen: Vec<usize> = (0..c.residents.len())
+            .filter(|&r| !busy.contains(&c.residents[r].id))
+            .take(wanted.min(MAX_CAPACITY))
+            .collect();
+        let n = chosen.len();
         let body = json!({
             "title": "负载测试：社区清洁日", "place": "小区广场",
             "starts_at": at(TimeDelta::minutes(25)), "ends_at": at(TimeDelta::minutes(145)),
@@ -170,7 +184,7 @@ pub async fn open_activities(
             200,
         )
         .await?;
-        let signups = stream::iter(&c.residents[..n])
+        let signups = stream::iter(chosen.iter().map(|&r| &c.residents[r]))
             .map(|resident| {
                 let path = format!("{path}/signups");
                 async move {
@@ -210,10 +224,40 @@ pub async fn open_activities(
         }
         activities.push(Activity {
             id,
-            checkins: codes.into_iter().enumerate().collect(),
+            checkins: chosen.into_iter().zip(codes).collect(),
         });
     }
+    let signed: usize = activities.iter().map(|a| a.checkins.len()).sum();
+    eprintln!(
+        "{signed} residents signed up to the run's activities and got codes in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(activities)
+}
+
+/// People with attendance (not rejected) overlapping `window`, somewhere: a check-in of theirs
+/// would be refused as a schedule conflict, so they are left out of the run's activities.
+fn busy(
+    conn: &mut DbConnection,
+    (from, to): (chrono::NaiveDateTime, chrono::NaiveDateTime),
+) -> Result<HashSet<i64>, diesel::result::Error> {
+    use diesel::sql_types::{BigInt, Timestamp};
+    #[derive(QueryableByName)]
+    struct Busy {
+        #[diesel(sql_type = BigInt)]
+        user_id: i64,
+    }
+    let sql = numbered(
+        conn,
+        "SELECT DISTINCT a.user_id FROM attendance a JOIN activities ac ON ac.id = a.activity_id \
+         WHERE a.status <> 'rejected' AND a.started_at < $2 \
+         AND COALESCE(a.ended_at, ac.ends_at) > $1",
+    );
+    let rows: Vec<Busy> = diesel::sql_query(sql)
+        .bind::<Timestamp, _>(from)
+        .bind::<Timestamp, _>(to)
+        .load(conn)?;
+    Ok(rows.into_iter().map(|b| b.user_id).collect())
 }
 
 /// Moves each activity's window to end now and verifies its attendance, as the check-outs at

@@ -128,11 +128,7 @@ pub async fn run(args: RunArgs) -> Result<(), String> {
     }
     let mut activities = if needs_activity {
         let wanted = participants(&args, &fx, rate);
-        eprintln!(
-            "signing up {} residents to the run's activities",
-            wanted.iter().sum::<usize>()
-        );
-        prepare::open_activities(&api, &fx, &wanted, args.connections)
+        prepare::open_activities(&api, db, &fx, &wanted, args.connections)
             .await?
             .into_iter()
             .map(Some)
