@@ -12,11 +12,12 @@
 //! ```
 //!
 //! `setup` picks, by SQL on the server's database, every community's staff member and
-//! community admin, and its verified adult residents (each person in one community only); signs them all in without passwords (`wushe::seed::crowd::sign_in`, so
-//! the server must have the same `WUSHE_JWT_SECRET`); tops up the points of residents below
-//! `--min-points` to ten times that through the ledger; has staff put a one-point item in
-//! each shop; and writes the fixture (see `fixture.rs`). `--add-residents` first adds that
-//! many verified residents to every community, for small data sets such as the demo street.
+//! community admin, and its verified adult residents (each person in one community only);
+//! signs them all in without passwords (`wushe::seed::crowd::sign_in`, so the server must
+//! have the same `WUSHE_JWT_SECRET`); tops up the points of residents below `--min-points`
+//! (default 100) to ten times that through the ledger; has staff put a one-point item in
+//! each shop; and writes the fixture (see `fixture.rs`). `--add-residents N` first adds N
+//! verified residents to every community, for small data sets such as the demo street.
 //!
 //! `run` prepares what the scenario acts on (see `prepare.rs`), warms C connections, loads
 //! the server for T seconds (default 30), winds up, and prints e.g.
@@ -25,7 +26,10 @@
 //! "exhausted":false,"rps":399.8,"elapsed_s":30.02,"p50_ms":1.9,"p99_ms":8.1,"p999_ms":14.2,
 //! "max_ms":20.5,"close_votes_ms":41.0}`.
 //! `requests` counts operations (scenario b's is two HTTP requests), `rps` those answered
-//! as expected per second, latencies are in ms (HDR histogram, µs resolution). Peak mode
+//! as expected per second, latencies are in ms (HDR histogram, µs resolution), `timed_from`
+//! says whether from sending (peak) or from the due time (rate), `unsent` counts operations
+//! of the rate schedule never sent, and `exhausted` a run that ran out of people or codes
+//! (ballots, answers and check-ins are once per person) before its time. Peak mode
 //! (`--mode peak`) is a closed loop of C connections; rate mode (`--mode rate --rate R`) an
 //! open-loop schedule of R operations per second with at most C in flight, each timed from
 //! when it was due (no coordinated omission; see `drive.rs`). Failures (an unexpected status
@@ -36,16 +40,18 @@
 //! * b: my balance and my last 20 ledger entries (two GETs, one operation).
 //! * c: activity check-in with a code; a fresh activity per community, starting in 25 min,
 //!   to which `--participants` residents (default: R×T plus a margin in rate mode, everyone
-//!   up to 10,000 per community in peak mode) sign up beforehand, each with a code from the
-//!   organiser. Afterwards the activities end (in the database), are completed, and settling
-//!   them is timed: `settle_ms`, `settled` (participants credited).
-//! * d: redeem one of the shop item (one point), residents in turn.
+//!   up to 10,000 per community in peak mode; people attending something else then are left
+//!   out) sign up beforehand, each with a code from the organiser. Afterwards the
+//!   activities end (in the database), are completed, and settling them is timed:
+//!   `settle_ms`, `settled` (participants credited).
+//! * d: redeem one shop item (one point), residents in turn.
 //! * e: cast a ballot in a vote opened for the run, each resident once; afterwards the votes
 //!   are closed (results sealed) by the community admin: `close_votes_ms`.
 //! * f: answer a survey opened for the run, each resident once; then closed:
 //!   `close_surveys_ms`.
-//! * g: the morning mix of 90% reads and 10% writes described in `mix.rs`; the output adds
-//!   figures per kind of request under `kinds`.
+//! * g: the morning mix of 90% reads and 10% writes described in `mix.rs`, with a vote, a
+//!   survey and an activity of its own (wound up as above); the output adds figures per
+//!   kind of request under `kinds`, and `writes`.
 //!
 //! Every write carries an `Idempotency-Key`; ballots and answers also a receipt of the app's
 //! making. Per-person rate limits apply (`WUSHE_BALLOT_LIMIT`, `WUSHE_REDEMPTION_LIMIT`,
@@ -56,6 +62,7 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+mod activity;
 mod baseline;
 mod drive;
 mod fixture;

@@ -4,6 +4,7 @@
 //! ledger; and, for small data sets, a crowd of extra residents.
 
 use chrono::{Months, NaiveDate};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Nullable, Text};
 use std::collections::HashSet;
@@ -183,6 +184,12 @@ pub async fn top_up(
     (floor, target): (i64, i64),
 ) -> Result<usize, String> {
     db.run(move |conn| {
+        // The ledger finds accounts through partial indexes, which a generic plan cannot use:
+        // a PostgreSQL connection that prepared its lookups while the table was small keeps
+        // scanning it for every posting as it grows. Plan each lookup with its values instead.
+        if let DbConnection::Postgres(_) = conn {
+            conn.batch_execute("SET plan_cache_mode = force_custom_plan")?;
+        }
         let sql = numbered(
             conn,
             "SELECT owner_user_id AS owner, balance FROM ledger_accounts \

@@ -1,29 +1,23 @@
 //! What a run acts on, made fresh for it before the clock starts, and wound up after it
 //! stops: votes and surveys opened to every resident (each person casts one ballot and gives
-//! one answer per run), activities starting within half an hour with their sign-ups and
-//! check-in codes, the shop restocked. Staff do all of it through the API, except two steps
-//! that stand in for the passage of time and go straight to the database: a topic already
-//! under discussion for each vote, and the end of each activity (see [`settle`]).
+//! one answer per run), and the shop restocked; the run's activities are in `activity.rs`.
+//! Staff do all of it through the API, except the topic each vote is on: one already under
+//! discussion is written to the database (raising and accepting it would take days).
 
 use crate::fixture::Fixture;
 use crate::http::Api;
 use chrono::{SecondsFormat, TimeDelta, Utc};
-use diesel::prelude::*;
-use futures_util::stream::{self, StreamExt};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use wushe::db::{Db, DbConnection, numbered, write_tx};
+use wushe::db::Db;
 use wushe::seed::crowd;
 
-/// The largest activity the API allows.
-pub const MAX_CAPACITY: usize = 10_000;
-
-fn at(offset: TimeDelta) -> String {
+pub fn at(offset: TimeDelta) -> String {
     (Utc::now() + offset).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn id_of(answer: &Value, what: &str) -> Result<i64, String> {
+pub fn id_of(answer: &Value, what: &str) -> Result<i64, String> {
     answer["id"]
         .as_i64()
         .ok_or_else(|| format!("{what}: no id in {answer}"))
@@ -130,163 +124,4 @@ pub async fn restock(api: &Api, fx: &Fixture) -> Result<(), String> {
             .await?;
     }
     Ok(())
-}
-
-/// An activity of one community for the run: who signed up, with a check-in code each.
-pub struct Activity {
-    pub id: i64,
-    /// (resident index in the fixture, code).
-    pub checkins: Vec<(usize, String)>,
-}
-
-/// Per community, an activity starting in 25 minutes (check-in opens 30 minutes before the
-/// start, so at once), which the first `participants[c]` residents sign up to through the
-/// API (`connections` at a time), and a check-in code for each from its organiser.
-pub async fn open_activities(
-    api: &Api,
-    fx: &Fixture,
-    participants: &[usize],
-    connections: usize,
-) -> Result<Vec<Activity>, String> {
-    let mut activities = Vec::new();
-    for (c, &wanted) in fx.communities.iter().zip(participants) {
-        let n = wanted.min(c.residents.len()).min(MAX_CAPACITY);
-        let body = json!({
-            "title": "负载测试：社区清洁日", "place": "小区广场",
-            "starts_at": at(TimeDelta::minutes(25)), "ends_at": at(TimeDelta::minutes(145)),
-            "capacity": n.max(1), "points_rule": "fixed", "points_amount": 10,
-        });
-        let path = format!("/communities/{}/activities", c.id);
-        let created = api
-            .expect(Method::POST, &path, &c.staff.token, Some(&body), 201)
-            .await?;
-        let id = id_of(&created, "activity")?;
-        let path = format!("/communities/{}/activities/{id}", c.id);
-        api.expect(
-            Method::POST,
-            &format!("{path}/publish"),
-            &c.staff.token,
-            Some(&json!({})),
-            200,
-        )
-        .await?;
-        let signups = stream::iter(&c.residents[..n])
-            .map(|resident| {
-                let path = format!("{path}/signups");
-                async move {
-                    api.expect(Method::POST, &path, &resident.token, None, 201)
-                        .await
-                }
-            })
-            .buffer_unordered(connections);
-        let failed: Vec<String> = signups
-            .filter_map(|r| async move { r.err() })
-            .collect()
-            .await;
-        if let Some(first) = failed.first() {
-            return Err(format!(
-                "{} sign-ups failed, the first: {first}",
-                failed.len()
-            ));
-        }
-        let mut codes = Vec::with_capacity(n);
-        while codes.len() < n {
-            let count = (n - codes.len()).min(500);
-            let body = json!({ "purpose": "check_in", "count": count, "valid_minutes": 1440 });
-            let issued = api
-                .expect(
-                    Method::POST,
-                    &format!("{path}/codes"),
-                    &c.staff.token,
-                    Some(&body),
-                    201,
-                )
-                .await?;
-            let batch = issued["codes"].as_array().cloned().unwrap_or_default();
-            if batch.is_empty() {
-                return Err(format!("no codes in {issued}"));
-            }
-            codes.extend(batch.iter().filter_map(|v| v.as_str().map(String::from)));
-        }
-        activities.push(Activity {
-            id,
-            checkins: codes.into_iter().enumerate().collect(),
-        });
-    }
-    Ok(activities)
-}
-
-/// Moves each activity's window to end now and verifies its attendance, as the check-outs at
-/// its end would have (the database is told directly: a run cannot wait two hours).
-fn end_now(
-    conn: &mut DbConnection,
-    activity: i64,
-    began: chrono::NaiveDateTime,
-) -> Result<(), String> {
-    let now = wushe::db::now();
-    let starts = began.min(now - TimeDelta::minutes(15));
-    let minutes = (now - starts).num_minutes().max(1) as i32;
-    let result: Result<(), diesel::result::Error> = write_tx(conn, |conn| {
-        use diesel::sql_types::{BigInt, Integer, Timestamp};
-        let sql = numbered(
-            conn,
-            "UPDATE activities SET starts_at = $2, signup_deadline = $2, ends_at = $3 WHERE id = $1",
-        );
-        diesel::sql_query(sql)
-            .bind::<BigInt, _>(activity)
-            .bind::<Timestamp, _>(starts)
-            .bind::<Timestamp, _>(now)
-            .execute(conn)?;
-        let sql = numbered(
-            conn,
-            "UPDATE attendance SET status = 'verified', ended_at = $2, minutes = $3 \
-             WHERE activity_id = $1 AND status = 'open'",
-        );
-        diesel::sql_query(sql)
-            .bind::<BigInt, _>(activity)
-            .bind::<Timestamp, _>(now)
-            .bind::<Integer, _>(minutes)
-            .execute(conn)?;
-        Ok(())
-    });
-    result.map_err(|e| format!("ending activity {activity}: {e}"))
-}
-
-/// Ends the run's activities, has their organisers complete them, and times settling them
-/// (every verified participant credited through the ledger). Returns the settling time and
-/// how many were credited.
-pub async fn settle(
-    api: &Api,
-    db: Option<&Db>,
-    fx: &Fixture,
-    activities: &[Option<Activity>],
-    began: chrono::NaiveDateTime,
-) -> Result<(Duration, usize), String> {
-    let ours: Vec<_> = fx
-        .communities
-        .iter()
-        .zip(activities)
-        .filter_map(|(c, a)| a.as_ref().map(|a| (c, a)))
-        .collect();
-    let db = db.ok_or("settling needs the database")?;
-    for (_, activity) in &ours {
-        let id = activity.id;
-        db.run(move |conn| end_now(conn, id, began).map_err(wushe::error::ApiError::internal))
-            .await
-            .map_err(|e| format!("{e:?}"))?;
-    }
-    for (c, activity) in &ours {
-        let path = format!("/communities/{}/activities/{}/complete", c.id, activity.id);
-        api.expect(Method::POST, &path, &c.staff.token, Some(&json!({})), 200)
-            .await?;
-    }
-    let (started, mut credited) = (Instant::now(), 0);
-    for (c, activity) in &ours {
-        let path = format!("/communities/{}/activities/{}/settle", c.id, activity.id);
-        let settled = api
-            .expect(Method::POST, &path, &c.staff.token, Some(&json!({})), 200)
-            .await?;
-        credited += settled["credits"].as_array().map_or(0, Vec::len);
-    }
-    Ok((started.elapsed(), credited))
 }

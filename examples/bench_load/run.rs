@@ -1,10 +1,11 @@
 //! `run`: one scenario in one mode: prepare, load, wind up, report.
 
+use crate::activity::{self, MAX_CAPACITY};
 use crate::drive;
 use crate::fixture::Fixture;
 use crate::http::Api;
 use crate::mix;
-use crate::prepare::{self, MAX_CAPACITY};
+use crate::prepare;
 use crate::scenario::{Kind, Scenario, Target};
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;
@@ -128,11 +129,7 @@ pub async fn run(args: RunArgs) -> Result<(), String> {
     }
     let mut activities = if needs_activity {
         let wanted = participants(&args, &fx, rate);
-        eprintln!(
-            "signing up {} residents to the run's activities",
-            wanted.iter().sum::<usize>()
-        );
-        prepare::open_activities(&api, &fx, &wanted, args.connections)
+        activity::open_activities(&api, db, &fx, &wanted, args.connections)
             .await?
             .into_iter()
             .map(Some)
@@ -206,7 +203,7 @@ pub async fn run(args: RunArgs) -> Result<(), String> {
         let activities = Arc::try_unwrap(scenario)
             .map_err(|_| "the scenario is still in use".to_owned())?
             .into_activities();
-        let (took, credited) = prepare::settle(&api, db, &fx, &activities, began).await?;
+        let (took, credited) = activity::settle(&api, db, &fx, &activities, began).await?;
         extra.insert("settle_ms".into(), json!(ms(took)));
         extra.insert("settled".into(), json!(credited));
     }

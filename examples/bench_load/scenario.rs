@@ -2,9 +2,9 @@
 //! kind (from the scenario's cycle) and its person (from that kind's own count), so that the
 //! requests of many connections at once never use a ballot, an answer or a code twice.
 
+use crate::activity::Activity;
 use crate::fixture::Fixture;
 use crate::http::{Req, bearer};
-use crate::prepare::Activity;
 use reqwest::Method;
 use reqwest::header::HeaderValue;
 use serde_json::json;
