@@ -4,9 +4,24 @@ use super::{Asset, Holder, SystemAccount};
 use crate::db::{DbConnection, now};
 use crate::error::{ApiError, Code};
 use crate::schema::ledger_accounts as accounts;
+use diesel::dsl::sql;
+use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 
 const PERSONAL: &str = "personal";
+
+/// The conditions of the two partial indexes on accounts, as literal SQL. A bound
+/// `kind = $1` cannot be matched to them by either planner (SQLite plans at prepare time,
+/// PostgreSQL reuses a generic plan), which then reads every account in the table: 10 ms
+/// per lookup at 88,000 accounts on SQLite, against 0.1 ms with the literal.
+fn personal() -> SqlLiteral<Bool> {
+    sql("ledger_accounts.kind = 'personal'")
+}
+
+fn system_kind() -> SqlLiteral<Bool> {
+    sql("ledger_accounts.kind <> 'personal'")
+}
 
 fn find(
     conn: &mut DbConnection,
@@ -21,9 +36,11 @@ fn find(
         .into_boxed();
     let query = match holder {
         Holder::Person(user_id) => query
-            .filter(accounts::kind.eq(PERSONAL))
+            .filter(personal())
             .filter(accounts::owner_user_id.eq(user_id)),
-        Holder::System(system) => query.filter(accounts::kind.eq(system.as_str())),
+        Holder::System(system) => query
+            .filter(system_kind())
+            .filter(accounts::kind.eq(system.as_str())),
     };
     Ok(query.first(conn).optional()?)
 }
@@ -95,7 +112,7 @@ pub fn balance_of(
     Ok(accounts::table
         .filter(accounts::community_id.eq(community_id))
         .filter(accounts::asset.eq(asset.as_str()))
-        .filter(accounts::kind.eq(PERSONAL))
+        .filter(personal())
         .filter(accounts::owner_user_id.eq(user_id))
         .select(accounts::balance)
         .first(conn)
@@ -113,6 +130,7 @@ pub fn system_balance(
     Ok(accounts::table
         .filter(accounts::community_id.eq(community_id))
         .filter(accounts::asset.eq(asset.as_str()))
+        .filter(system_kind())
         .filter(accounts::kind.eq(system.as_str()))
         .select(accounts::balance)
         .first(conn)
