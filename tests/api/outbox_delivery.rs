@@ -21,14 +21,18 @@ crate::backend_cases!(
     a_digest_gathers_the_days_email
 );
 
-pub async fn with_mail(backend: Backend, sink: &SmtpSink, max_attempts: u32) -> Option<TestApp> {
+/// A real SMTP server and an app that mails through it, giving up after `max_attempts`;
+/// `None` (a skipped test) when either cannot be had.
+pub async fn with_mail(backend: Backend, max_attempts: u32) -> Option<(SmtpSink, TestApp)> {
+    let sink = SmtpSink::start().await?;
     let url = sink.url();
-    TestApp::spawn_with(backend, move |config| {
+    let app = TestApp::spawn_with(backend, move |config| {
         config.smtp_url = Some(url);
         config.delivery.max_attempts = max_attempts;
         config.delivery.mail_from = "东湖社区 <noreply@donghu.example.cn>".into();
     })
-    .await
+    .await?;
+    Some((sink, app))
 }
 
 /// Gives `user` an address and English messages (so subjects are plain ASCII to compare).
@@ -62,10 +66,7 @@ async fn statuses(app: &TestApp) -> Vec<String> {
 }
 
 async fn each_email_arrives_once_with_its_words(backend: Backend) {
-    let Some(sink) = SmtpSink::start().await else {
-        return;
-    };
-    let Some(app) = with_mail(backend, &sink, 20).await else {
+    let Some((sink, app)) = with_mail(backend, 20).await else {
         return;
     };
     let world = world::build(&app).await;
@@ -104,10 +105,7 @@ async fn each_email_arrives_once_with_its_words(backend: Backend) {
 }
 
 async fn a_mail_server_down_loses_nothing_and_sends_nothing_twice(backend: Backend) {
-    let Some(mut sink) = SmtpSink::start().await else {
-        return;
-    };
-    let Some(app) = with_mail(backend, &sink, 20).await else {
+    let Some((mut sink, app)) = with_mail(backend, 20).await else {
         return;
     };
     let world = world::build(&app).await;
@@ -157,10 +155,7 @@ async fn a_mail_server_down_loses_nothing_and_sends_nothing_twice(backend: Backe
 }
 
 async fn attempts_run_out_into_a_recorded_failure(backend: Backend) {
-    let Some(mut sink) = SmtpSink::start().await else {
-        return;
-    };
-    let Some(app) = with_mail(backend, &sink, 3).await else {
+    let Some((mut sink, app)) = with_mail(backend, 3).await else {
         return;
     };
     let world = world::build(&app).await;
@@ -200,10 +195,7 @@ async fn attempts_run_out_into_a_recorded_failure(backend: Backend) {
 }
 
 async fn a_digest_gathers_the_days_email(backend: Backend) {
-    let Some(sink) = SmtpSink::start().await else {
-        return;
-    };
-    let Some(app) = with_mail(backend, &sink, 20).await else {
+    let Some((sink, app)) = with_mail(backend, 20).await else {
         return;
     };
     let world = world::build(&app).await;

@@ -4,7 +4,6 @@
 use crate::helpers::{Backend, TestApp};
 use crate::notifications::{deliver, run_job};
 use crate::outbox_delivery::{credit, reads_email_in_english, with_mail};
-use crate::smtp_sink::SmtpSink;
 use crate::world;
 use chrono::TimeDelta;
 use wushe::jobs::Job;
@@ -13,10 +12,7 @@ crate::backend_cases!(a_disabled_account_is_not_written_to);
 crate::backend_tests!(a_channel_no_server_delivers_is_given_up_after_two_days);
 
 async fn a_disabled_account_is_not_written_to(backend: Backend) {
-    let Some(sink) = SmtpSink::start().await else {
-        return;
-    };
-    let Some(app) = with_mail(backend, &sink, 20).await else {
+    let Some((sink, app)) = with_mail(backend, 20).await else {
         return;
     };
     let world = world::build(&app).await;
