@@ -7,6 +7,7 @@ use validator::{Validate, ValidationError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ActivityStatus)]
 pub enum Status {
     Draft,
     Published,

@@ -166,6 +166,7 @@ pub struct HistoryParams {
     /// The standard's code, e.g. `hunan-2022-urban`.
     pub standard: String,
     /// `month` (default), `quarter` or `year`.
+    #[param(inline)]
     pub kind: Option<PeriodKind>,
     /// How many periods back from the current one, 1 to 36 (default 12).
     pub periods: Option<usize>,

@@ -25,6 +25,7 @@ struct Row {
 
 /// The record a notice is about, for the app to open.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NoticeSubject)]
 pub struct Subject {
     /// `wish`, `activity`, `vote`, `survey`, `redemption` or `rectification`.
     #[serde(rename = "type")]

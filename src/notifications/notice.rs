@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 crate::stored_enum! {
     /// The events a person can be told of; preferences are set per kind.
-    pub enum Kind {
+    pub enum Kind as NotificationKind {
         /// Someone took on your micro-wish.
         WishClaimed => "wish_claimed",
         /// A wish you claimed was confirmed fulfilled.
@@ -36,7 +36,7 @@ crate::stored_enum! {
 
 crate::stored_enum! {
     /// Ways a notice leaves the inbox.
-    pub enum Channel {
+    pub enum Channel as NotificationChannel {
         /// To the person's email address.
         Email => "email",
         /// To the operator's gateway (SMS or WeChat), with the person's phone number.

@@ -37,6 +37,7 @@ pub struct KindChoice {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = NotificationSettingsView)]
 pub struct SettingsView {
     pub locale: Locale,
     /// Email once a day, all together, instead of one message per notice.

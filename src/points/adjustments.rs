@@ -45,6 +45,7 @@ fn non_zero(amount: i64) -> Result<(), validator::ValidationError> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = AdjustmentStatus)]
 pub enum Status {
     /// Waiting for a second staff member.
     Pending,

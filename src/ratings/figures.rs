@@ -46,6 +46,7 @@ pub struct SubjectCounts {
 
 /// `count / of`, in basis points (1 = 0.01%), rounded half up; `null` when `of` is 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = RatingRate)]
 pub struct Rate {
     pub count: i64,
     pub of: i64,

@@ -9,7 +9,7 @@ use validator::Validate;
 
 stored_enum! {
     /// The service a rating is about.
-    pub enum Subject {
+    pub enum Subject as RatedSubject {
         /// A micro-wish, rated by its requester once fulfilled.
         Wish => "wish",
         /// An activity, rated by those whose attendance the organiser verified, once it ended.

@@ -14,6 +14,7 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = RedemptionStatus)]
 pub enum Status {
     /// Paid for and set aside, waiting to be picked up.
     Reserved,

@@ -13,6 +13,7 @@ pub const MIN_GROUP: i64 = 5;
 /// A share of a whole: the counts, and the rate with its 95% Wilson interval (rates rounded
 /// to four decimals; none when the whole is zero).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = SurveyRate)]
 pub struct Rate {
     pub count: i64,
     pub of: i64,

@@ -65,7 +65,6 @@ pub struct ShowIf {
     /// The key of an earlier question (not free text).
     pub question: String,
     /// Answers in that question's own form, e.g. `[1, 2]` for Likert or `["poor"]`.
-    #[schema(value_type = Vec<Object>)]
     pub any_of: Vec<serde_json::Value>,
 }
 

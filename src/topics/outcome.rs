@@ -38,6 +38,7 @@ pub struct UpdateRequest {
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = TopicRatingRequest)]
 pub struct RatingRequest {
     /// 1 (very poor) to 5 (very good).
     #[validate(range(min = 1, max = 5))]
@@ -51,6 +52,7 @@ pub struct RatingRequest {
 
 /// A rating without its rater: one's own, or one of the list staff read.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = TopicRatingView)]
 pub struct RatingView {
     pub rating: i32,
     pub comment: Option<String>,
@@ -59,6 +61,7 @@ pub struct RatingView {
 
 /// The ratings of an outcome: how many, their average, never who gave them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = TopicRatingSummary)]
 pub struct RatingSummary {
     pub count: i64,
     /// Rounded to two decimals; none before the first rating.

@@ -46,9 +46,13 @@ impl ConsultationSettings {
 
 /// The rules with what they mean for the community today.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = TopicSettingsView)]
 pub struct SettingsView {
-    #[serde(flatten)]
-    pub settings: ConsultationSettings,
+    // The rules' fields are repeated rather than a flattened `ConsultationSettings`, whose
+    // schema is closed to other fields (it is also the request body) and so could not
+    // describe this view.
+    pub cosigners_minimum: i32,
+    pub cosigners_household_permille: i32,
     /// Households registered in the community.
     pub households: i64,
     /// Co-signers a residents' topic raised now needs; a topic keeps the number it was
@@ -81,7 +85,8 @@ pub fn view(conn: &mut DbConnection, community_id: i64) -> Result<SettingsView, 
         .count()
         .get_result(conn)?;
     Ok(SettingsView {
-        settings,
+        cosigners_minimum: settings.cosigners_minimum,
+        cosigners_household_permille: settings.cosigners_household_permille,
         households,
         cosigners_required: settings.cosigners_required(households),
     })

@@ -44,6 +44,7 @@ pub struct BackfillRequest {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = HoursKind)]
 pub enum Kind {
     /// Verified attendance at a settled activity; earned points.
     Credit,

@@ -59,6 +59,7 @@ impl TeamRole {
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = TeamMemberRequest)]
 pub struct MemberRequest {
     pub role: TeamRole,
 }
@@ -77,6 +78,7 @@ pub struct TeamView {
 
 /// A member as anyone in the community sees them: a display name and a role, nothing more.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = TeamMemberView)]
 pub struct MemberView {
     pub user_id: i64,
     pub display_name: String,

@@ -55,9 +55,13 @@ pub struct PaperBatchRequest {
     /// The residents who handed in a paper ballot (the meeting's sign-in sheet).
     #[validate(length(min = 1, max = 100000))]
     pub voters: Vec<i64>,
-    #[serde(flatten)]
-    #[validate(nested)]
-    pub count: PaperTally,
+    // The count's two fields are spelled out rather than a flattened `PaperTally`: serde
+    // cannot deny unknown fields through a flatten, and the document would combine a closed
+    // object with another field, which no request could satisfy.
+    #[validate(range(min = 1, max = 100000))]
+    pub paper_count: i32,
+    #[validate(length(min = 1, max = 100), nested)]
+    pub tally: Vec<PaperCount>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -119,14 +123,18 @@ fn to_json(value: &impl Serialize) -> Result<String, ApiError> {
 
 /// The count in a canonical form two officers' entries can be compared in: choice → ballots,
 /// adding up to the paper count.
-fn canonical(vote: &VoteRow, count: &PaperTally) -> Result<BTreeMap<String, i32>, ApiError> {
+fn canonical(
+    vote: &VoteRow,
+    paper_count: i32,
+    lines: &[PaperCount],
+) -> Result<BTreeMap<String, i32>, ApiError> {
     let mut tally = BTreeMap::new();
-    for line in &count.tally {
+    for line in lines {
         *tally
             .entry(tally::encode(vote, &line.choices)?)
             .or_insert(0) += line.count;
     }
-    if tally.values().sum::<i32>() != count.paper_count {
+    if tally.values().sum::<i32>() != paper_count {
         return Err(ApiError::invalid_field("paper_count", "tally_mismatch"));
     }
     Ok(tally)
@@ -139,7 +147,7 @@ pub fn enter(
     body: &PaperBatchRequest,
     at: NaiveDateTime,
 ) -> Result<PaperBatchView, ApiError> {
-    let tally = canonical(vote, &body.count)?;
+    let tally = canonical(vote, body.paper_count, &body.tally)?;
     let mut electors = Vec::with_capacity(body.voters.len());
     for user_id in &body.voters {
         let elector = electorate::elector_of(conn, vote, *user_id)?
@@ -149,7 +157,7 @@ pub fn enter(
     electors.sort_unstable();
     electors.dedup();
     if electors.len() != body.voters.len()
-        || electors.len() != usize::try_from(body.count.paper_count).unwrap_or(0)
+        || electors.len() != usize::try_from(body.paper_count).unwrap_or(0)
     {
         // Two people of one household, a name twice, or not one paper per voter.
         return Err(ApiError::invalid_field("voters", "paper_count_mismatch"));
@@ -157,7 +165,7 @@ pub fn enter(
     let batch_id: i64 = diesel::insert_into(batches::table)
         .values((
             batches::vote_id.eq(vote.id),
-            batches::paper_count.eq(body.count.paper_count),
+            batches::paper_count.eq(body.paper_count),
             batches::electors.eq(to_json(&electors)?),
             batches::tally.eq(to_json(&tally)?),
             batches::status.eq(PaperBatchStatus::Pending.as_str()),
@@ -246,7 +254,9 @@ pub fn confirm(
         return Err(ApiError::forbidden().with_field("confirmed_by", "same_officer"));
     }
     let entered = batch.view()?;
-    if recount.paper_count != entered.paper_count || canonical(vote, recount)? != entered.tally {
+    if recount.paper_count != entered.paper_count
+        || canonical(vote, recount.paper_count, &recount.tally)? != entered.tally
+    {
         return Err(ApiError::new(Code::InvalidState).with_field("tally", "counts_differ"));
     }
     let applied = decide(conn, caller, batch, PaperBatchStatus::Applied, None, at)?;

@@ -42,7 +42,7 @@ stored_enum! {
 
 stored_enum! {
     /// How an elector's ballot reached the box.
-    pub enum Channel {
+    pub enum Channel as BallotChannel {
         App => "app",
         Proxy => "proxy",
         Paper => "paper",

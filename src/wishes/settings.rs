@@ -16,6 +16,7 @@ use validator::{Validate, ValidationError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = WishCategory)]
 pub struct Category {
     /// Stable code the apps send, e.g. `life_help`.
     #[validate(length(min = 1, max = 40), custom(function = "code"))]

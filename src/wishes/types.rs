@@ -7,6 +7,7 @@ use validator::Validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = WishStatus)]
 pub enum Status {
     Submitted,
     Published,

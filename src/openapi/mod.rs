@@ -1,6 +1,8 @@
 //! The OpenAPI 3.1 document, collected from the route annotations themselves, so a route
 //! cannot be served without being documented. `api-docs/openapi.json` is this, committed.
 
+mod problems;
+
 use crate::http::documented_routes;
 use actix_web::App;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -67,6 +69,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let app = App::new().into_utoipa_app().openapi(ApiDoc::openapi());
     let (_, mut doc) = documented_routes(app).split_for_parts();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    problems::document_problems(&mut doc);
     doc
 }
 
