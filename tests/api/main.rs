@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod abuse;
 mod activities;
 mod activity_attendance;
 mod assisted;
