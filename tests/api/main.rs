@@ -17,6 +17,7 @@ mod indicator_standards;
 mod indicator_street;
 mod indicators;
 mod job_leases;
+mod log_hygiene;
 mod memberships;
 mod notifications;
 mod openapi;
