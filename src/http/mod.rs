@@ -8,6 +8,7 @@ pub mod metrics;
 mod ops;
 pub mod pagination;
 pub mod problem;
+mod security;
 pub mod text;
 
 pub use freshness::CACHE_TTL;
@@ -111,6 +112,7 @@ pub fn build_app(
 > {
     let limit = state.config.body_limit;
     let cors = cors(&state.config.cors_origins);
+    let mode = state.config.mode;
     let metrics = web::Data::new(state.metrics.clone());
     let app = App::new()
         .app_data(state)
@@ -134,6 +136,7 @@ pub fn build_app(
         .wrap(from_fn(metrics::record_metrics))
         .wrap(TracingLogger::default())
         .wrap(cors)
+        .wrap(security::headers(mode))
 }
 
 fn cors(origins: &[String]) -> Cors {

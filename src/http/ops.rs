@@ -88,5 +88,6 @@ async fn openapi_json(doc: web::Data<OpenApiJson>) -> HttpResponse {
 async fn docs_page() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
+        .insert_header(("Content-Security-Policy", super::security::DOCS_POLICY))
         .body(super::docs::PAGE)
 }

@@ -14,7 +14,7 @@ fn field_codes(body: &Value) -> Vec<(String, String)> {
 }
 
 /// A small valid definition: one dimension scoring the volunteer registration rate.
-fn definition() -> Value {
+pub fn definition() -> Value {
     json!({
         "name": "岳麓区志愿服务专项评价", "community_kind": "any", "pass_score": 60,
         "star_bands": [{ "min_score": 60, "stars": 1 }, { "min_score": 80, "stars": 2 }],

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod abuse;
 mod activities;
 mod activity_attendance;
 mod assisted;
@@ -16,6 +17,7 @@ mod indicator_standards;
 mod indicator_street;
 mod indicators;
 mod job_leases;
+mod log_hygiene;
 mod memberships;
 mod notifications;
 mod openapi;

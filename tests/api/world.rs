@@ -36,6 +36,9 @@ pub struct Side {
     pub project: i64,
     /// A consultation topic staff raised, still proposed.
     pub topic: i64,
+    /// An evaluation standard of the district's own, made only by tests that need one (the
+    /// matrix): the others count the standards rating the world's communities.
+    pub standard: Option<i64>,
 }
 
 pub struct World {
@@ -294,6 +297,7 @@ async fn side(app: &TestApp, admin: &User, city: i64, prefix: &str, label: &str)
         activity,
         volunteer_team,
         topic,
+        standard: None,
     }
 }
 
