@@ -3,159 +3,21 @@
 //! and restarted. Every write acknowledged with a 2xx must be in the database, exactly once;
 //! a write whose answer was lost is retried with its Idempotency-Key and must not double.
 
-use crate::child_node::{ChildNode, Endpoint};
-use crate::helpers::{Backend, TestApp, User};
+use crate::child_node::ChildNode;
+use crate::crash_load::{GRANT, Kind, Load, Outcome, PRICE, under_kills, until_answered};
+use crate::helpers::{Backend, TestApp};
 use crate::points::{assert_ledger_sound, set_rules};
 use crate::rewards::stock_item;
 use crate::voting::{crowd, open_vote, vote_path};
 use crate::world;
-use rand::Rng;
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use serde_json::json;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::time::Instant;
 
 const KILLS: usize = 4;
-const WRITERS: usize = 8;
 const VOTERS: usize = 40;
-const GRANT: i64 = 30;
-const PRICE: i64 = 20;
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Kind {
-    Grant,
-    Redeem,
-    Ballot,
-}
-
-#[derive(Clone)]
-struct Op {
-    kind: Kind,
-    user: usize,
-    path: String,
-    key: String,
-    body: Value,
-    /// Who sends it: staff for a grant, the person otherwise.
-    token: String,
-}
-
-/// What finally came back for an op, and whether an earlier attempt went unanswered (so it
-/// may have landed before the kill).
-struct Outcome {
-    op: Op,
-    status: StatusCode,
-    body: Value,
-    lost: bool,
-}
-
-struct Load {
-    community: i64,
-    item: i64,
-    vote_ballot: String,
-    staff: String,
-    crowd: Vec<User>,
-    next: AtomicUsize,
-    next_voter: AtomicUsize,
-    stop: AtomicBool,
-    outcomes: Mutex<Vec<Outcome>>,
-}
-
-impl Load {
-    /// The `n`th write: a ballot from each voter in turn while some have not voted, grants
-    /// and redemptions otherwise.
-    fn op(&self, n: usize) -> Op {
-        // Every fourth write is a redemption: the person it grants to spends.
-        let user = (n / 4) % self.crowd.len();
-        let key = format!("crash-{n}");
-        let token = self.crowd[user].access.clone();
-        if n % 4 == 0 {
-            let voter = self.next_voter.fetch_add(1, Ordering::SeqCst);
-            if voter < self.crowd.len() {
-                let token = self.crowd[voter].access.clone();
-                let body = json!({ "choices": [n % 2] });
-                let path = self.vote_ballot.clone();
-                let kind = Kind::Ballot;
-                return Op {
-                    kind,
-                    user: voter,
-                    path,
-                    key,
-                    body,
-                    token,
-                };
-            }
-        }
-        if n % 4 == 3 {
-            let path = format!(
-                "/communities/{}/rewards/items/{}/redemptions",
-                self.community, self.item
-            );
-            let body = json!({ "quantity": 1 });
-            return Op {
-                kind: Kind::Redeem,
-                user,
-                path,
-                key,
-                body,
-                token,
-            };
-        }
-        let path = format!("/communities/{}/points/adjustments", self.community);
-        let body = json!({ "user_id": self.crowd[user].id, "asset": "points", "amount": GRANT, "reason": "志愿服务补录" });
-        let token = self.staff.clone();
-        Op {
-            kind: Kind::Grant,
-            user,
-            path,
-            key,
-            body,
-            token,
-        }
-    }
-}
-
-/// Sends `op` until it is answered (the node may be down or starting), with the same key.
-async fn until_answered(node: &Endpoint, op: Op) -> Outcome {
-    let started = Instant::now();
-    let mut lost = false;
-    loop {
-        let answer = node
-            .send(
-                Method::POST,
-                &op.path,
-                &op.token,
-                Some(&op.key),
-                Some(&op.body),
-            )
-            .await;
-        match answer {
-            Ok((status, body)) if status != StatusCode::SERVICE_UNAVAILABLE => {
-                return Outcome {
-                    op,
-                    status,
-                    body,
-                    lost,
-                };
-            }
-            _ => lost = true,
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(90),
-            "{} never answered",
-            op.key
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn writer(node: Endpoint, load: Arc<Load>) {
-    while !load.stop.load(Ordering::SeqCst) {
-        let op = load.op(load.next.fetch_add(1, Ordering::SeqCst));
-        let outcome = until_answered(&node, op).await;
-        load.outcomes.lock().unwrap().push(outcome);
-    }
-}
 
 async fn crash_under_load(backend: Backend) {
     let started = Instant::now();
@@ -198,7 +60,7 @@ async fn crash_under_load(backend: Backend) {
         ("WUSHE_WISH_LIMIT", generous),
     ];
     let mut node = ChildNode::start(&app, &settings).await;
-    let load = Arc::new(Load {
+    let load = Load {
         community: a.community,
         item,
         vote_ballot: vote_path(a, vote, "/ballot"),
@@ -208,23 +70,8 @@ async fn crash_under_load(backend: Backend) {
         next_voter: AtomicUsize::new(0),
         stop: AtomicBool::new(false),
         outcomes: Mutex::new(Vec::new()),
-    });
-    let writers: Vec<_> = (0..WRITERS)
-        .map(|_| tokio::spawn(writer(node.endpoint.clone(), load.clone())))
-        .collect();
-    let mut restarts = Vec::new();
-    for _ in 0..KILLS {
-        let pause = rand::thread_rng().gen_range(300..1500);
-        tokio::time::sleep(Duration::from_millis(pause)).await;
-        node.kill();
-        restarts.push(node.restart().await);
-    }
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    load.stop.store(true, Ordering::SeqCst);
-    for w in writers {
-        w.await.unwrap();
-    }
-    let load = Arc::into_inner(load).unwrap();
+    };
+    let (restarts, load) = under_kills(&mut node, load, KILLS).await;
     let outcomes = load.outcomes.into_inner().unwrap();
 
     let acked = |kind: Kind| -> Vec<&Outcome> {

@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod child_node;
 mod concurrency;
+mod crash_load;
 mod crash_safety;
 mod db_faults;
 mod five_societies_privacy;
