@@ -163,9 +163,13 @@ impl From<DieselError> for ApiError {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 Self::new(Code::AlreadyExists)
             }
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
-                Self::unavailable(err)
-            }
+            // A connection that died under the query (libpq reports a failed send separately
+            // from a closed one): the database is away, not the request at fault. diesel marks
+            // such a connection broken, so the pool drops it and reconnects.
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => Self::unavailable(err),
             // PostgreSQL cannot store NUL; whatever carried it (a query parameter, say) is bad
             // input, not a server fault.
             DieselError::DatabaseError(_, info)

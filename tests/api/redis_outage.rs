@@ -5,97 +5,13 @@
 use crate::helpers::{Backend, PASSWORD, TestApp};
 use crate::points::adjust;
 use crate::rewards::{redeem, stock_item};
+use crate::tcp_proxy::Proxy;
 use crate::voting::{crowd, open_vote, voted};
 use crate::world;
 use redis::AsyncCommands;
 use reqwest::StatusCode;
 use serde_json::json;
-use std::io::Read;
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// A TCP proxy to Redis that can be cut (connections closed, new ones refused), made a black
-/// hole (everything swallowed, nothing answered), and restored.
-struct Proxy {
-    port: u16,
-    cut: Arc<AtomicBool>,
-    black_hole: Arc<AtomicBool>,
-    open: Arc<Mutex<Vec<TcpStream>>>,
-}
-
-impl Proxy {
-    fn start(upstream: String) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let cut = Arc::new(AtomicBool::new(false));
-        let black_hole = Arc::new(AtomicBool::new(false));
-        let open = Arc::new(Mutex::new(Vec::new()));
-        let (is_cut, swallow, sockets) = (cut.clone(), black_hole.clone(), open.clone());
-        std::thread::spawn(move || {
-            for client in listener.incoming() {
-                let Ok(client) = client else { continue };
-                if is_cut.load(Ordering::SeqCst) {
-                    let _ = client.shutdown(Shutdown::Both);
-                    continue;
-                }
-                let Ok(server) = TcpStream::connect(&upstream) else {
-                    continue;
-                };
-                let mut sockets = sockets.lock().unwrap();
-                sockets.push(client.try_clone().unwrap());
-                sockets.push(server.try_clone().unwrap());
-                pipe(
-                    client.try_clone().unwrap(),
-                    server.try_clone().unwrap(),
-                    swallow.clone(),
-                );
-                pipe(server, client, swallow.clone());
-            }
-        });
-        Self {
-            port,
-            cut,
-            black_hole,
-            open,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    fn cut(&self) {
-        self.cut.store(true, Ordering::SeqCst);
-        for socket in self.open.lock().unwrap().drain(..) {
-            let _ = socket.shutdown(Shutdown::Both);
-        }
-    }
-
-    fn swallow(&self, on: bool) {
-        self.black_hole.store(on, Ordering::SeqCst);
-    }
-
-    fn restore(&self) {
-        self.cut.store(false, Ordering::SeqCst);
-    }
-}
-
-fn pipe(mut from: TcpStream, mut to: TcpStream, swallow: Arc<AtomicBool>) {
-    std::thread::spawn(move || {
-        let mut buffer = [0_u8; 16 * 1024];
-        while let Ok(n @ 1..) = from.read(&mut buffer) {
-            if swallow.load(Ordering::SeqCst) {
-                continue;
-            }
-            if std::io::Write::write_all(&mut to, &buffer[..n]).is_err() {
-                break;
-            }
-        }
-        let _ = to.shutdown(Shutdown::Both);
-    });
-}
 
 fn fallbacks(app: &TestApp) -> u64 {
     [
@@ -142,7 +58,7 @@ async fn behind_proxy() -> Option<(TestApp, Proxy)> {
         .unwrap()[0];
     let proxy = Proxy::start(upstream.to_string());
     let app = TestApp::spawn_with(Backend::Postgres, |c| {
-        c.redis_url = Some(proxy.url());
+        c.redis_url = Some(format!("redis://127.0.0.1:{}", proxy.port));
         c.login_limits.per_account = 3;
     })
     .await?;
@@ -175,7 +91,7 @@ async fn requests_keep_working_while_redis_is_cut_and_state_returns_to_it() {
             .to_string(),
     );
     let Some(app) = TestApp::spawn_with(Backend::Postgres, |c| {
-        c.redis_url = Some(proxy.url());
+        c.redis_url = Some(format!("redis://127.0.0.1:{}", proxy.port));
         c.login_limits.per_account = 3;
     })
     .await
