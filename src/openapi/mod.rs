@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document, collected from the route annotations themselves, so a route
 //! cannot be served without being documented. `api-docs/openapi.json` is this, committed.
 
+mod examples;
 mod problems;
 
 use crate::http::documented_routes;
@@ -70,6 +71,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let (_, mut doc) = documented_routes(app).split_for_parts();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     problems::document_problems(&mut doc);
+    examples::document_path_examples(&mut doc);
     doc
 }
 
