@@ -8,6 +8,7 @@ mod assisted;
 mod auth;
 mod bad_input;
 mod bad_input_bodies;
+mod bad_numbers;
 mod concurrency;
 mod five_societies_privacy;
 mod fund;
