@@ -18,6 +18,7 @@ mod indicator_standards;
 mod indicator_street;
 mod indicators;
 mod job_leases;
+mod mass_assignment;
 mod memberships;
 mod notifications;
 mod openapi;
