@@ -17,6 +17,7 @@ mod fund_races;
 mod indicator_standards;
 mod indicator_street;
 mod indicators;
+mod injection;
 mod job_leases;
 mod mass_assignment;
 mod memberships;
