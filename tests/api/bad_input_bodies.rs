@@ -20,6 +20,9 @@ fn with(base: &Value, field: &str, value: Value) -> Value {
     body
 }
 
+/// A name, the body, and the status, code and field of the problem it must get.
+type Case<'a> = (&'a str, Vec<u8>, u16, &'a str, Option<&'a str>);
+
 async fn broken_bodies_write_nothing(app: TestApp) {
     let w = world::build(&app).await;
     let (a, resident) = (&w.a, w.a.resident.token());
@@ -37,7 +40,7 @@ async fn broken_bodies_write_nothing(app: TestApp) {
     let lone_surrogate = String::from_utf8(valid.clone())
         .unwrap()
         .replace(title, r"\ud800");
-    let cases: Vec<(&str, Vec<u8>, u16, &str, Option<&str>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "10,000 arrays",
             deep("[", "", "]"),
