@@ -133,8 +133,8 @@ impl Code {
                 "The request body is not valid JSON",
             ),
             Self::InvalidUtf8 => (
-                "请求内容不是有效的 UTF-8 文本",
-                "The request body is not valid UTF-8",
+                "请求内容或查询参数不是有效的 UTF-8 文本",
+                "The request body or query string is not valid UTF-8",
             ),
             Self::UnsupportedMediaType => (
                 "请求内容类型必须是 application/json",

@@ -78,7 +78,7 @@ pub fn parse_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiE
     let text = std::str::from_utf8(body).map_err(|_| ApiError::new(Code::InvalidUtf8))?;
     // NUL is valid in JSON strings but in no text this API keeps, and PostgreSQL cannot store
     // it; refuse it here once rather than in every field's rules.
-    if text.contains("\\u0000") {
+    if escapes_nul(text) {
         return Err(ApiError::invalid_field("body", "control_characters"));
     }
     let mut deserializer = serde_json::Deserializer::from_str(text);
@@ -95,6 +95,21 @@ pub fn parse_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiE
         .map_err(|_| ApiError::new(Code::MalformedJson))?;
     value.validate()?;
     Ok(value)
+}
+
+/// Whether the JSON text escapes a NUL (`\u0000`). A plain search for that sequence would
+/// also refuse an escaped backslash followed by `u0000`, which is ordinary text a person may
+/// write; so escapes are walked pairwise.
+fn escapes_nul(text: &str) -> bool {
+    let mut rest = text.as_bytes();
+    while let Some(at) = rest.iter().position(|b| *b == b'\\') {
+        match rest.get(at + 1) {
+            Some(b'u') if rest.get(at + 2..at + 6) == Some(b"0000") => return true,
+            Some(_) => rest = &rest[at + 2..],
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Names the field and the kind of problem from serde's message.
@@ -175,6 +190,14 @@ mod tests {
         assert_eq!(
             field_codes(nul),
             [("body".into(), "control_characters".into())]
+        );
+        assert!(
+            !escapes_nul(r#"{"name":"\\u0000"}"#),
+            "a backslash, then text"
+        );
+        assert!(
+            escapes_nul(r#"{"name":"\\\u0000"}"#),
+            "a backslash, then NUL"
         );
         let long = parse_body::<Input>(br#"{"name":"abcdef","age":1}"#).unwrap_err();
         assert_eq!(field_codes(long), [("name".into(), "length".into())]);

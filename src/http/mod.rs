@@ -8,7 +8,9 @@ pub mod metrics;
 mod ops;
 pub mod pagination;
 pub mod problem;
+mod query;
 mod security;
+pub mod spreadsheet;
 pub mod text;
 
 pub use freshness::CACHE_TTL;
@@ -131,6 +133,7 @@ pub fn build_app(
             Err::<actix_web::HttpResponse, _>(ApiError::not_found())
         }))
         .wrap(from_fn(freshness::invalidate_after_writes))
+        .wrap(from_fn(query::utf8_only))
         .wrap(from_fn(problem::problem_responses))
         .wrap(Compress::default())
         .wrap(from_fn(metrics::record_metrics))

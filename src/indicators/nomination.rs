@@ -3,7 +3,9 @@
 
 use super::snapshots::store::{SnapshotRow, positions};
 use crate::error::{ApiError, ApiResult};
+use crate::http::spreadsheet::text_cell;
 use crate::indicators::measure::Measure;
+use std::borrow::Cow;
 
 /// `rows` are the eligible snapshots, best first, with their communities' names.
 pub fn csv(rows: &[(SnapshotRow, String)]) -> ApiResult<Vec<u8>> {
@@ -12,7 +14,7 @@ pub fn csv(rows: &[(SnapshotRow, String)]) -> ApiResult<Vec<u8>> {
         Some((row, _)) => row.detail()?.evaluation.dimensions,
         None => Vec::new(),
     };
-    let mut header = vec![
+    let mut header: Vec<Cow<'_, str>> = [
         "rank",
         "community_id",
         "community",
@@ -22,14 +24,17 @@ pub fn csv(rows: &[(SnapshotRow, String)]) -> ApiResult<Vec<u8>> {
         "stars",
         "passed",
         "final",
-    ];
-    header.extend(dimensions.iter().map(|d| d.name.as_str()));
-    out.write_record(&header).map_err(ApiError::internal)?;
+    ]
+    .map(Cow::Borrowed)
+    .to_vec();
+    header.extend(dimensions.iter().map(|d| text_cell(&d.name)));
+    let header = header.iter().map(|cell| cell.as_bytes());
+    out.write_record(header).map_err(ApiError::internal)?;
     for ((row, name), position) in rows.iter().zip(positions(rows)) {
         let mut record = vec![
             position.to_string(),
             row.community_id.to_string(),
-            name.clone(),
+            text_cell(name).into_owned(),
             row.code.clone(),
             row.version.to_string(),
             Measure::from_raw(row.composite).to_string(),

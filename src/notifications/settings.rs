@@ -29,6 +29,7 @@ impl Locale {
 
 /// Whether one kind of notice goes by email and through the operator's gateway.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct KindChoice {
     pub kind: Kind,
     pub email: bool,

@@ -6,14 +6,16 @@
 //! responses), then one column per question, headed by its key, in question order. A cell is
 //! the option's label (several joined by "; "), the score, `good`/`average`/`poor`, or the
 //! text; empty when an optional question was left blank, and `NA` when skip logic did not
-//! show the question. The file is UTF-8 with a byte-order mark, so spreadsheet programs read
-//! the Chinese text correctly.
+//! show the question. Text people wrote (answers, labels, names) that a spreadsheet would take
+//! for a formula gets a leading apostrophe (see `http::spreadsheet`). The file is UTF-8 with a
+//! byte-order mark, so spreadsheet programs read the Chinese text correctly.
 
 use super::questions::{Question, Stored, is_shown};
 use super::stats;
 use super::store::{self, SurveyRow};
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::http::spreadsheet::text_cell;
 use crate::schema::{grids, survey_answers, survey_responses, users};
 use diesel::prelude::*;
 use std::collections::BTreeMap;
@@ -50,10 +52,10 @@ fn grid_labels(
 
 fn cell(question: &Question, stored: &[Stored]) -> String {
     match stored {
-        [(_, Some(text))] => text.clone(),
+        [(_, Some(text))] => text_cell(text).into_owned(),
         _ => stored
             .iter()
-            .map(|(v, _)| question.label(*v))
+            .map(|(v, _)| text_cell(&question.label(*v)).into_owned())
             .collect::<Vec<_>>()
             .join("; "),
     }
@@ -96,9 +98,13 @@ fn write_chunk(
         let mut record = vec![
             numbered.to_string(),
             respondent
-                .and_then(|r| respondents.get(&r).cloned())
+                .and_then(|r| respondents.get(&r))
+                .map(|name| text_cell(name).into_owned())
                 .unwrap_or_default(),
-            grids.get(grid).cloned().unwrap_or_default(),
+            grids
+                .get(grid)
+                .map(|name| text_cell(name).into_owned())
+                .unwrap_or_default(),
         ];
         let mut answered: Vec<(&Question, Vec<Stored>)> = Vec::new();
         for question in questions {

@@ -1,7 +1,8 @@
 //! Bad input of every kind is a clear 4xx problem, in the caller's language, and writes nothing.
 
 use crate::helpers::TestApp;
-use reqwest::StatusCode;
+use crate::probes;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 async fn raw(
@@ -11,23 +12,12 @@ async fn raw(
     body: Vec<u8>,
     language: &str,
 ) -> (StatusCode, Value, String) {
-    let response = app
-        .client
-        .post(app.url(path))
-        .header("content-type", content_type)
-        .header("accept-language", language)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, body, content_type)
+    let headers = [
+        ("content-type", content_type),
+        ("accept-language", language),
+    ];
+    let reply = probes::send(app, Method::POST, path, None, &headers, body).await;
+    (reply.status, reply.body, reply.content_type)
 }
 
 async fn bad_bodies_are_4xx_problems(app: TestApp) {
