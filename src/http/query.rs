@@ -20,27 +20,12 @@ pub async fn utf8_only(
     Ok(next.call(req).await?.map_into_boxed_body())
 }
 
-/// Whether every name and value of `query`, percent-decoded, is UTF-8.
+/// Whether every name and value of `query`, percent-decoded, is UTF-8 (a `%` not followed
+/// by two hex digits stands for itself, as browsers and actix read it).
 fn decodes_to_utf8(query: &str) -> bool {
-    let bytes = query.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                decoded.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                decoded.push(byte);
-                i += 1;
-            }
-        }
-    }
-    std::str::from_utf8(&decoded).is_ok()
+    percent_encoding::percent_decode_str(query)
+        .decode_utf8()
+        .is_ok()
 }
 
 #[cfg(test)]
