@@ -99,46 +99,9 @@ async fn crash_under_load(backend: Backend) {
     }
     let (grants, redeemed, ballots) =
         (acked(Kind::Grant), acked(Kind::Redeem), acked(Kind::Ballot));
-    let ids = |acked: &[&Outcome]| {
-        acked
-            .iter()
-            .map(|o| o.body["id"].to_string())
-            .collect::<Vec<_>>()
-            .join(",")
-    };
     // Each acknowledged grant and redemption is there, and nothing else was written.
-    let in_db = format!(
-        "SELECT COUNT(*) AS n FROM point_adjustments WHERE community_id = {}",
-        a.community
-    );
-    assert_eq!(
-        app.count(&in_db).await,
-        grants.len() as i64,
-        "grants in the database"
-    );
-    let listed = format!("{in_db} AND id IN ({})", ids(&grants));
-    assert_eq!(
-        app.count(&listed).await,
-        grants.len() as i64,
-        "acknowledged grants"
-    );
-    let in_db = format!(
-        "SELECT COUNT(*) AS n FROM redemptions WHERE community_id = {}",
-        a.community
-    );
-    assert_eq!(
-        app.count(&in_db).await,
-        redeemed.len() as i64,
-        "redemptions in the database"
-    );
-    if !redeemed.is_empty() {
-        let listed = format!("{in_db} AND id IN ({})", ids(&redeemed));
-        assert_eq!(
-            app.count(&listed).await,
-            redeemed.len() as i64,
-            "acknowledged redemptions"
-        );
-    }
+    exactly_these(&app, "point_adjustments", a.community, &grants).await;
+    exactly_these(&app, "redemptions", a.community, &redeemed).await;
     // One ballot per voter who was answered or found their ballot already in.
     let landed = outcomes
         .iter()
@@ -229,3 +192,24 @@ async fn crash_under_load(backend: Backend) {
 }
 
 crate::backend_cases!(crash_under_load);
+
+/// The community's rows of `table` are exactly the acknowledged records: as many, and each
+/// acknowledged id among them.
+async fn exactly_these(app: &TestApp, table: &str, community: i64, acked: &[&Outcome]) {
+    let in_db = format!("SELECT COUNT(*) AS n FROM {table} WHERE community_id = {community}");
+    assert_eq!(
+        app.count(&in_db).await,
+        acked.len() as i64,
+        "{table} in the database"
+    );
+    if acked.is_empty() {
+        return;
+    }
+    let ids: Vec<String> = acked.iter().map(|o| o.body["id"].to_string()).collect();
+    let listed = format!("{in_db} AND id IN ({})", ids.join(","));
+    assert_eq!(
+        app.count(&listed).await,
+        acked.len() as i64,
+        "acknowledged {table}"
+    );
+}
