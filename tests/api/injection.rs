@@ -4,7 +4,7 @@
 //! spreadsheet a formula.
 
 use crate::helpers::TestApp;
-use crate::surveying::{close, content, every_kind, open_survey, responded, survey_path};
+use crate::surveying::{close, content, every_kind, export, open_survey, responded};
 use crate::world;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -100,13 +100,7 @@ async fn csv_export_carries_no_formulas(app: TestApp) {
         assert_eq!(receipt["answers"]["words"], *formula, "stored verbatim");
     }
     close(&app, a, survey).await;
-    let response = app
-        .client
-        .get(app.url(&survey_path(a, survey, "/export.csv")))
-        .bearer_auth(&a.staff.access)
-        .send()
-        .await
-        .unwrap();
+    let response = export(&app, a, survey).await;
     assert_eq!(response.status(), StatusCode::OK);
     let bytes = response.bytes().await.unwrap();
     let mut reader = csv::Reader::from_reader(&bytes[3..]);

@@ -4,7 +4,7 @@
 
 use crate::helpers::TestApp;
 use crate::surveying::{
-    close, content, every_kind, grid_of, open_survey, responded, results, survey_path,
+    close, content, every_kind, export, grid_of, open_survey, responded, results, survey_path,
 };
 use crate::voting::crowd;
 use crate::world;
@@ -123,14 +123,7 @@ async fn small_groups_stay_hidden_in_every_view(app: TestApp) {
     assert_eq!(shown, [big]);
     assert_eq!(security["hidden_grids"], 2);
     // Nor does the export name a small grid.
-    let export = app
-        .client
-        .get(app.url(&survey_path(a, survey, "/export.csv")))
-        .bearer_auth(&a.staff.access)
-        .send()
-        .await
-        .unwrap();
-    let csv = export.text().await.unwrap();
+    let csv = export(&app, a, survey).await.text().await.unwrap();
     let grids: Vec<&str> = csv
         .lines()
         .skip(1)
@@ -188,13 +181,7 @@ async fn the_export_has_one_column_per_question_whatever_the_path(app: TestApp) 
     let path = survey_path(a, survey, "/export.csv");
     let (status, _) = app.get(&path, a.resident.token()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let response = app
-        .client
-        .get(app.url(&path))
-        .bearer_auth(&a.staff.access)
-        .send()
-        .await
-        .unwrap();
+    let response = export(&app, a, survey).await;
     assert_eq!(
         response.headers()["content-type"],
         "text/csv; charset=utf-8"

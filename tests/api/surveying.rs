@@ -99,6 +99,16 @@ pub async fn results(app: &TestApp, side: &Side, survey: i64) -> Value {
     results
 }
 
+/// The survey's CSV export as staff download it (raw, for the caller to check).
+pub async fn export(app: &TestApp, side: &Side, survey: i64) -> reqwest::Response {
+    app.client
+        .get(app.url(&survey_path(side, survey, "/export.csv")))
+        .bearer_auth(&side.staff.access)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Closes the survey early, as staff.
 pub async fn close(app: &TestApp, side: &Side, survey: i64) {
     done(
